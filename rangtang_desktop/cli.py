@@ -1,0 +1,205 @@
+"""The ``rangtang-desktop`` command: the GUI by default, and the headless commands of DESIGN §7.
+
+Thin over ``services``: each command parses its arguments, calls services, and prints. Errors are
+turned into two-part messages in the chosen language (``--lang zh|bo``) at one boundary, ``main``;
+unexpected ones are logged with their traceback to the log file and reported without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .core.errors import FileExists, RangtangError
+from .i18n import LANGUAGES, N_, _, render, set_language
+from .logs import log_file, setup_logging
+
+log = logging.getLogger(__name__)
+
+# argparse's own sentences, translated through our catalogs (argparse looks ``_`` up at call time).
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # noqa: D102 - argparse override
+        sys.stderr.write(
+            _("The command is not complete or not right: {detail}").format(detail=message) + "\n"
+            + _("Run the command with --help to see the values it accepts.") + "\n"
+        )
+        raise SystemExit(2)
+
+
+def _chosen_language(argv: list[str]) -> str:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang", choices=sorted(LANGUAGES), default=None)
+    known, _rest = pre.parse_known_args(argv)
+    if known.lang:
+        return known.lang
+    from .settings import load_language
+
+    return load_language()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="rangtang-desktop", description=_("Rangtang Desktop: the register of households with minors."))
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages: zh or bo"))
+    parser.add_argument("--db", type=Path, help=_("the database file"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, help_text: str, handler: Callable) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages: zh or bo"))
+        p.add_argument("--db", type=Path, required=True, help=_("the database file"))
+        p.set_defaults(handler=handler)
+        return p
+
+    demo = command("demo", _("build a realistic demonstration database"), cmd_demo)
+    demo.add_argument("--scale", choices=("village", "township", "county"), default="village", help=_("how much data"))
+    demo.add_argument("--seed", type=int, default=1, help=_("the same seed gives the same data"))
+    demo.add_argument("--role", choices=("village", "township"), default=None, help=_("the role of this computer"))
+    demo.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    node = command("node", _("show this computer's node: id, role, unit and key fingerprints"), cmd_node)
+    node.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    quality = command("quality", _("list data problems: bad ID numbers, possible duplicates, children without a guardian"), cmd_quality)
+    quality.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    units = command("units", _("list townships and villages, or load the county's village list"), cmd_units)
+    units.add_argument("--load", type=Path, help=_("a CSV file of units to load"))
+    units.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    return parser
+
+
+def _print_json(value) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_demo(args) -> int:
+    from .services.demo import build_demo
+
+    if args.db.exists():
+        raise FileExists(path=str(args.db))
+    result = build_demo(args.db, scale=args.scale, seed=args.seed, role=args.role)
+    if args.json:
+        _print_json(result.as_json())
+    else:
+        print(
+            _("Demo database written to {path}: {households} households, {persons} people, {children} children, {visits} visits.").format(
+                path=args.db, **result.as_json()
+            )
+        )
+    return 0
+
+
+def cmd_node(args) -> int:
+    from .services.node import node_info
+    from .services.workspace import open_workspace
+
+    ws = open_workspace(args.db)
+    try:
+        info = node_info(ws)
+    finally:
+        ws.close()
+    if args.json:
+        _print_json(info.as_json())
+    else:
+        for label, value in info.lines():
+            print(f"{_(label)}: {value}")
+    return 0
+
+
+def cmd_quality(args) -> int:
+    from .services.quality import quality_report
+    from .services.workspace import open_workspace
+
+    ws = open_workspace(args.db)
+    try:
+        items = quality_report(ws)
+    finally:
+        ws.close()
+    if args.json:
+        _print_json([{"kind": i.kind, "record_id": i.record_id, "detail": render(i.detail)} for i in items])
+    else:
+        from .services.quality import KIND_LABELS
+
+        for item in items:
+            print(f"{_(KIND_LABELS[item.kind])}\t{item.record_id}\t{render(item.detail)}")
+        print(_("{count} problems found.").format(count=len(items)))
+    return 0
+
+
+def cmd_units(args) -> int:
+    from .services.units import list_units, load_units
+    from .services.workspace import open_workspace
+
+    ws = open_workspace(args.db)
+    try:
+        if args.load:
+            count = load_units(ws, args.load)
+            print(_("{count} units loaded.").format(count=count))
+            return 0
+        found = list_units(ws)
+    finally:
+        ws.close()
+    if args.json:
+        _print_json([{"code": u.code, "level": u.level, "parent_code": u.parent_code, "name_zh": u.name_zh, "name_bo": u.name_bo} for u in found])
+    else:
+        for u in found:
+            print(f"{u.code}\t{u.name_zh}\t{u.name_bo}")
+    return 0
+
+
+def report_error(error: RangtangError) -> None:
+    sys.stderr.write(render(error.headline_message()) + "\n" + render(error.advice_message()) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    setup_logging()
+    set_language(_chosen_language(argv))
+    argparse._ = _  # type: ignore[attr-defined]  # argparse's own sentences, translated
+    args = build_parser().parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from .ui.app import run_gui
+
+            return run_gui(args.db)
+        return handler(args)
+    except RangtangError as error:
+        log.info("user error: %s", type(error).__name__)
+        report_error(error)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected error")
+        sys.stderr.write(
+            _("An unexpected error stopped the command.") + "\n"
+            + _("Nothing was sent anywhere. The details are in {path}; show them to the township.").format(path=log_file())
+            + "\n"
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""Dates as villages know them: exact or approximate birth dates, ages in 周岁, local days.
+
+Birth dates are often known only to the month or year, or estimated; an ``ApproxDate`` keeps the
+precision beside the value. Ages are completed years (周岁) on the Gregorian calendar, never 虚岁.
+Instants are stored in UTC; every "which day" question is asked in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from .msg import N_, Message
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+EARLIEST_BIRTH_YEAR = 1900
+
+_PATTERNS = {
+    "exact": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    "month": re.compile(r"^(\d{4})-(\d{2})$"),
+    "year": re.compile(r"^(\d{4})$"),
+}
+
+
+class DateError(ValueError):
+    """A date text that cannot be used; ``message`` says why in the user's terms."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ApproxDate:
+    """A date known to a precision: ``exact`` (YYYY-MM-DD), ``month`` (YYYY-MM), ``year`` (YYYY),
+    or ``estimated`` (any of the three forms, a guess)."""
+
+    text: str
+    precision: str = "exact"
+
+    @classmethod
+    def parse(cls, text: str, precision: str = "exact") -> ApproxDate:
+        """Check ``text`` against ``precision``; raise ``DateError`` with a user message if wrong."""
+        text = (text or "").strip()
+        forms = ("exact", "month", "year") if precision == "estimated" else (precision,)
+        for form in forms:
+            match = _PATTERNS.get(form, _PATTERNS["exact"]).match(text)
+            if not match:
+                continue
+            year, month, day = ([int(g) for g in match.groups()] + [1, 1])[:3]
+            if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+                raise DateError(Message(N_("{text} is not a date in the calendar."), {"text": text}))
+            return cls(text, precision)
+        examples = {
+            "exact": "2015-03-07",
+            "month": "2015-03",
+            "year": "2015",
+            "estimated": "2015, 2015-03 or 2015-03-07",
+        }
+        raise DateError(
+            Message(
+                N_("Write the date as {example}."),
+                {"example": examples.get(precision, examples["exact"])},
+            )
+        )
+
+    @property
+    def parts(self) -> tuple[int, int | None, int | None]:
+        pieces = [int(p) for p in self.text.split("-")]
+        return (pieces[0], pieces[1] if len(pieces) > 1 else None, pieces[2] if len(pieces) > 2 else None)
+
+    def earliest(self) -> date:
+        """The first day this date can be."""
+        year, month, day = self.parts
+        return date(year, month or 1, day or 1)
+
+    def latest(self) -> date:
+        """The last day this date can be."""
+        year, month, day = self.parts
+        month = month or 12
+        return date(year, month, day or calendar.monthrange(year, month)[1])
+
+    def middle(self) -> date:
+        """A single representative day (the middle of the possible range)."""
+        first, last = self.earliest(), self.latest()
+        return date.fromordinal((first.toordinal() + last.toordinal()) // 2)
+
+    @property
+    def is_exact(self) -> bool:
+        return self.precision == "exact"
+
+
+def check_birth_date(birth: ApproxDate, today: date) -> list[Message]:
+    """Problems that make a birth date unusable (in the future, before 1900)."""
+    if birth.earliest() > today:
+        return [Message(N_("The birth date {text} is in the future."), {"text": birth.text})]
+    if birth.parts[0] < EARLIEST_BIRTH_YEAR:
+        return [Message(N_("The birth year {year} is too early."), {"year": birth.parts[0]})]
+    return []
+
+
+def completed_years(birth: date, on: date) -> int:
+    """Age in completed years (周岁) on the day ``on``.
+
+    Follows the Supreme People's Court's counting (法释〔2006〕1号 第二条): a person reaches N full
+    years on the day *after* their N-th birthday. A 29 February birthday falls on 1 March in
+    common years.
+    """
+    years = on.year - birth.year
+    try:
+        anniversary = birth.replace(year=on.year)
+    except ValueError:  # 29 February in a common year
+        anniversary = date(on.year, 3, 1)
+    if on <= anniversary:
+        years -= 1
+    return max(years, 0)
+
+
+def age_range(birth: ApproxDate, on: date) -> tuple[int, int]:
+    """The youngest and oldest completed age a person born on ``birth`` can have on ``on``."""
+    return completed_years(birth.latest(), on), completed_years(birth.earliest(), on)
+
+
+def local_day(instant: datetime) -> date:
+    """The calendar day in Rangtang (Asia/Shanghai) on which a UTC instant falls."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(LOCAL_ZONE).date()
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today in Rangtang."""
+    return local_day(now or datetime.now(timezone.utc))
+
+
+def utc_now_text() -> str:
+    """The current instant as an ISO 8601 UTC string with milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")

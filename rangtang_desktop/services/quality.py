@@ -1,0 +1,117 @@
+"""Data-quality report: bad ID numbers, possible duplicate people, children without a legal
+guardian (the ``quality`` command and the register's problems list)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..core import vocab
+from ..core.dates import ApproxDate, DateError, age_range
+from ..core.duplicates import compare
+from ..core.msg import N_, Message
+from ..storage import register as reg
+from ..storage.changelog import row_to_record
+from .register import keys_for
+from .workspace import Workspace
+
+BAD_ID = ("bad_checksum", "bad_date", "bad_format")
+KIND_LABELS = {
+    "bad_id_number": N_("ID number fails its check"),
+    "possible_duplicate": N_("Possible duplicate person"),
+    "child_without_guardian": N_("Child without a legal guardian"),
+}
+
+
+@dataclass(frozen=True)
+class QualityItem:
+    kind: str  # bad_id_number | possible_duplicate | child_without_guardian
+    record_id: str
+    detail: Message
+
+
+def quality_report(ws: Workspace) -> list[QualityItem]:
+    db = ws.db
+    items: list[QualityItem] = []
+    for row in db.query(
+        f"SELECT id, id_check FROM person p WHERE {reg.LIVE_PERSON} AND id_check IN ({', '.join('?' for _ in BAD_ID)}) ORDER BY sort_key",
+        BAD_ID,
+    ):
+        items.append(QualityItem("bad_id_number", row["id"], Message(vocab.ID_CHECK.label(row["id_check"]))))
+    items += _duplicates(ws)
+    items += _children_without_guardian(ws)
+    return items
+
+
+def _duplicates(ws: Workspace) -> list[QualityItem]:
+    """Pairs of people who may be one person, each pair reported once (on the newer record)."""
+    people = {
+        row["id"]: row_to_record("person", row)
+        for row in ws.db.query(f"SELECT * FROM person p WHERE {reg.LIVE_PERSON}")
+    }
+    households = {row["id"]: row_to_record("household", row) for row in ws.db.query("SELECT * FROM household")}
+    parent_names: dict[str, list[str]] = defaultdict(list)
+    for row in ws.db.query(
+        "SELECT child_id, adult_id FROM relation WHERE deleted = 0 AND kind IN ('father', 'mother')"
+    ):
+        adult = people.get(row["adult_id"])
+        if adult and adult.name_zh:
+            parent_names[row["child_id"]].append(adult.name_zh)
+    keys = {
+        pid: keys_for(p, households.get(p.household_id), parent_names[pid], ws.variants)
+        for pid, p in people.items()
+    }
+    buckets: dict[tuple, list[str]] = defaultdict(list)
+    for pid, key in keys.items():
+        for name in {key.name_key, key.name_bo_key} - {""}:
+            buckets[("name", name)].append(pid)
+        if key.id_number:
+            buckets[("id", key.id_number)].append(pid)
+    seen: set[tuple[str, str]] = set()
+    items = []
+    for ids in buckets.values():
+        if len(ids) < 2:
+            continue
+        ids.sort()
+        for i, newer in enumerate(ids):
+            for older in ids[:i]:
+                if (older, newer) in seen:
+                    continue
+                match = compare(keys[newer], keys[older])
+                if match is None:
+                    continue
+                seen.add((older, newer))
+                items.append(
+                    QualityItem(
+                        "possible_duplicate",
+                        newer,
+                        Message(N_("May be the same person as record {other}"), {"other": older}),
+                    )
+                )
+    return items
+
+
+def _children_without_guardian(ws: Workspace) -> list[QualityItem]:
+    today = ws.today()
+    guarded = {
+        r[0]
+        for r in ws.db.execute(
+            "SELECT child_id FROM relation WHERE deleted = 0 AND legal_guardian = 1"
+        )
+    }
+    items = []
+    for row in ws.db.query(
+        f"SELECT id, birth_date, birth_precision, alive_status FROM person p WHERE {reg.LIVE_PERSON} "
+        "AND birth_date != '' ORDER BY sort_key"
+    ):
+        if row["id"] in guarded or row["alive_status"] not in ("alive", ""):
+            continue
+        try:
+            birth = ApproxDate.parse(row["birth_date"], row["birth_precision"] or "exact")
+        except DateError:
+            continue
+        if age_range(birth, today)[0] < 18:
+            items.append(QualityItem("child_without_guardian", row["id"], Message(N_("No legal guardian recorded"))))
+    return items
+
+

@@ -1,0 +1,267 @@
+"""The change log (DESIGN §4): every register write is recorded as one change per field.
+
+A change names the node that wrote it, that node's sequence number, a hybrid-logical-clock time,
+the record and field (or field group), the new value as canonical JSON, the changes of that field
+the writer saw as current (``prev_op_ids``), the author and an optional reason. The register tables
+are the materialised current state: per field, the *heads* are the changes no other known change
+supersedes, and the value shown is the head with the greatest (hlc, node id).
+
+A record's creation logs only its non-empty fields; a record first seen through received changes
+starts from empty values, so every laptop materialises the same state from the same changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from ..core import records
+from ..core.hlc import HybridClock, Timestamp
+from ..core.ids import new_id
+from .meta import get_meta, set_meta
+
+def canonical_json(value: Any) -> str:
+    """The one JSON text of a value: sorted keys, no spaces, UTF-8 characters kept."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def empty_value(record_type: type, name: str) -> Any:
+    """The value a field has before any change sets it."""
+    default = record_type.__dataclass_fields__[name].default
+    if isinstance(default, bool):
+        return False
+    if default is None or isinstance(default, str):
+        return ""
+    return []
+
+
+def is_empty(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(is_empty(v) for v in value.values())
+    return value in ("", False, None) or value == []
+
+
+def to_column(value: Any) -> Any:
+    """A Python field value as stored in its column."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list):
+        return canonical_json(value)
+    return "" if value is None else value
+
+
+def from_column(record_type: type, name: str, value: Any) -> Any:
+    """A column value as the record field's Python value."""
+    empty = empty_value(record_type, name)
+    if isinstance(empty, bool):
+        return bool(value)
+    if isinstance(empty, list):
+        return json.loads(value) if value else []
+    return value if value is not None else ""
+
+
+def row_to_record(entity: str, row: dict) -> Any:
+    """Build the record dataclass from a table row."""
+    record_type = records.ENTITIES[entity]
+    values = {name: from_column(record_type, name, row.get(name)) for name in records.synced_fields(record_type)}
+    return record_type(id=row["id"], **values)
+
+
+def record_values(record: Any) -> dict[str, Any]:
+    """The synced field values of a record."""
+    return {name: getattr(record, name) for name in records.synced_fields(type(record))}
+
+
+@dataclass(frozen=True)
+class Change:
+    op_id: str
+    node_id: str
+    seq: int
+    hlc: int
+    entity: str
+    entity_id: str
+    field: str
+    value: str
+    prev_op_ids: tuple[str, ...]
+    author: str
+    reason: str = ""
+
+    @property
+    def timestamp(self) -> Timestamp:
+        return Timestamp.unpack(self.hlc, self.node_id)
+
+    def as_row(self) -> tuple:
+        return (
+            self.op_id, self.node_id, self.seq, self.hlc, self.entity, self.entity_id, self.field,
+            self.value, canonical_json(list(self.prev_op_ids)), self.author, self.reason,
+        )
+
+
+_INSERT_CHANGE = (
+    "INSERT INTO change (op_id, node_id, seq, hlc, entity, entity_id, field, value, prev_op_ids, "
+    "author, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def change_from_row(row: dict) -> Change:
+    return Change(
+        row["op_id"], row["node_id"], row["seq"], row["hlc"], row["entity"], row["entity_id"],
+        row["field"], row["value"], tuple(json.loads(row["prev_op_ids"])), row["author"], row["reason"],
+    )
+
+
+def _key_value(names: tuple[str, ...], key: str, values: dict[str, Any]) -> Any:
+    """The value a change of ``key`` carries: the field's value, or a dict for a group."""
+    if len(names) == 1 and names[0] == key:
+        return values[key]
+    return {name: values[name] for name in names}
+
+
+def _key_columns(record_type: type, key: str, value: Any) -> dict[str, Any]:
+    """Column values set by a change of ``key`` carrying ``value``."""
+    names = records.change_keys(record_type)[key]
+    if len(names) == 1 and names[0] == key:
+        return {key: to_column(value)}
+    return {name: to_column(value.get(name, empty_value(record_type, name))) for name in names}
+
+
+class ChangeLog:
+    """Writes the changes of one node and author inside the caller's transaction.
+
+    With ``bulk=True`` (the demo builder) creations are buffered and written with ``executemany``
+    at ``flush()``; the result is the same as writing them one by one.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, node_id: str, author: str, *, bulk: bool = False):
+        self.db = db
+        self.node_id = node_id
+        self.author = author
+        self.bulk = bulk
+        last = get_meta(db, "hlc")
+        self.clock = HybridClock(node_id, Timestamp.unpack(int(last), node_id) if last else None)
+        self._next_seq: int | None = None
+        self._changes: list[tuple] = []
+        self._heads: list[tuple] = []
+        self._rows: dict[str, list[dict]] = {}
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(self, record: Any, old: Any | None, reason: str = "") -> list[str]:
+        """Record the fields of ``record`` that differ from ``old`` (``None``: a new record) and
+        update the register table. Returns the change keys written."""
+        entity = records.entity_name(record)
+        record_type = type(record)
+        new_values = record_values(record)
+        old_values = record_values(old) if old is not None else None
+        written = []
+        for key, names in records.change_keys(record_type).items():
+            value = _key_value(names, key, new_values)
+            if old_values is None:
+                if is_empty(value):
+                    continue
+            elif value == _key_value(names, key, old_values):
+                continue
+            prev = () if old_values is None else self._heads_of(record.id, key)
+            self._log(entity, record.id, key, value, prev, reason)
+            written.append(key)
+        if old_values is None:
+            self._insert_row(entity, record)
+        elif written:
+            columns: dict[str, Any] = {}
+            for key in written:
+                columns.update(_key_columns(record_type, key, _key_value(records.change_keys(record_type)[key], key, new_values)))
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            self.db.execute(f"UPDATE {entity} SET {assignments} WHERE id = ?", [*columns.values(), record.id])
+        if written and not self.bulk:
+            self._save_position()
+        return written
+
+    def _heads_of(self, entity_id: str, key: str) -> tuple[str, ...]:
+        rows = self.db.execute(
+            "SELECT op_id FROM field_head WHERE entity_id = ? AND field = ? ORDER BY op_id",
+            [entity_id, key],
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def _take_seq(self) -> int:
+        if self._next_seq is None:
+            row = self.db.execute("SELECT next_seq FROM node WHERE node_id = ?", [self.node_id]).fetchone()
+            self._next_seq = row[0]
+        seq = self._next_seq
+        self._next_seq += 1
+        return seq
+
+    def _log(self, entity: str, entity_id: str, key: str, value: Any, prev: tuple[str, ...], reason: str) -> None:
+        change = Change(
+            new_id(), self.node_id, self._take_seq(), self.clock.now().packed, entity, entity_id, key,
+            canonical_json(value), prev, self.author, reason,
+        )
+        if self.bulk and not prev:
+            self._changes.append(change.as_row())
+            self._heads.append((entity_id, key, change.op_id))
+            return
+        self.db.execute(_INSERT_CHANGE, change.as_row())
+        for op_id in prev:
+            self.db.execute("INSERT OR IGNORE INTO change_superseded (op_id) VALUES (?)", [op_id])
+            self.db.execute(
+                "DELETE FROM field_head WHERE entity_id = ? AND field = ? AND op_id = ?", [entity_id, key, op_id]
+            )
+        self.db.execute("INSERT INTO field_head (entity_id, field, op_id) VALUES (?, ?, ?)", [entity_id, key, change.op_id])
+
+    def _insert_row(self, entity: str, record: Any) -> None:
+        row = {"id": record.id, **{k: to_column(v) for k, v in record_values(record).items()}}
+        if self.bulk:
+            self._rows.setdefault(entity, []).append(row)
+            return
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.db.execute(f"INSERT INTO {entity} ({columns}) VALUES ({marks})", list(row.values()))
+
+    def _save_position(self) -> None:
+        if self._next_seq is not None:
+            self.db.execute("UPDATE node SET next_seq = ? WHERE node_id = ?", [self._next_seq, self.node_id])
+        set_meta(self.db, "hlc", str(self.clock.last.packed))
+
+    def flush(self) -> None:
+        """Write what bulk mode buffered."""
+        for entity, rows in self._rows.items():
+            columns = list(rows[0])
+            self.db.conn.executemany(
+                f"INSERT INTO {entity} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                [[row[c] for c in columns] for row in rows],
+            )
+        self.db.conn.executemany(_INSERT_CHANGE, self._changes)
+        self.db.conn.executemany("INSERT INTO field_head (entity_id, field, op_id) VALUES (?, ?, ?)", self._heads)
+        self._rows, self._changes, self._heads = {}, [], []
+        self._save_position()
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def changes_of(db: sqlite_utils.Database, entity_ids: Iterable[str]) -> list[Change]:
+    """Every change of the given records, oldest first."""
+    ids = list(entity_ids)
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = db.query(f"SELECT * FROM change WHERE entity_id IN ({marks}) ORDER BY hlc, node_id", ids)
+    return [change_from_row(row) for row in rows]
+
+
+def changes_by_op(db: sqlite_utils.Database, op_ids: Iterable[str]) -> dict[str, Change]:
+    ids = list(op_ids)
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    return {
+        row["op_id"]: change_from_row(row)
+        for row in db.query(f"SELECT * FROM change WHERE op_id IN ({marks})", ids)
+    }
+
+
+def change_count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM change").fetchone()[0]

@@ -1,0 +1,274 @@
+"""The one ordered list of schema migrations.
+
+Append only: a released migration is never edited. Each runs once, in a transaction, and is
+recorded in ``_sqlite_migrations``. A database that has migrations this code does not know was
+written by a newer version and is refused before anything is changed. An existing database is
+copied (SQLite backup API) before it is migrated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from ..core.errors import DatabaseTooNew
+from .database import APPLICATION_ID
+from .meta import set_meta
+
+migrations = Migrations("rangtang")
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one (``executescript`` would commit the migration's transaction)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_register(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE admin_unit (
+            code TEXT PRIMARY KEY,
+            level TEXT NOT NULL,
+            parent_code TEXT,
+            name_zh TEXT NOT NULL,
+            name_bo TEXT NOT NULL DEFAULT '',
+            aliases TEXT NOT NULL DEFAULT '[]',
+            valid_from TEXT NOT NULL DEFAULT '',
+            valid_to TEXT NOT NULL DEFAULT '',
+            is_demo INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX admin_unit_parent ON admin_unit(parent_code);
+
+        CREATE TABLE node (
+            node_id TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            unit_code TEXT NOT NULL DEFAULT '',
+            signing_public BLOB NOT NULL,
+            encryption_public BLOB NOT NULL,
+            signing_private BLOB,
+            encryption_private BLOB,
+            is_self INTEGER NOT NULL DEFAULT 0,
+            next_seq INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE UNIQUE INDEX node_self ON node(is_self) WHERE is_self = 1;
+
+        CREATE TABLE user (
+            user_id TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            unit_code TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE change (
+            op_id TEXT PRIMARY KEY,
+            node_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            hlc INTEGER NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            prev_op_ids TEXT NOT NULL DEFAULT '[]',
+            author TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            UNIQUE (node_id, seq)
+        );
+        CREATE INDEX change_entity ON change(entity_id);
+        CREATE TABLE change_superseded (op_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE field_head (
+            entity_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            op_id TEXT NOT NULL,
+            PRIMARY KEY (entity_id, field, op_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE household (
+            id TEXT PRIMARY KEY,
+            village_code TEXT NOT NULL DEFAULT '',
+            group_code TEXT NOT NULL DEFAULT '',
+            household_number TEXT NOT NULL DEFAULT '',
+            house_name_zh TEXT NOT NULL DEFAULT '',
+            house_name_bo TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            hukou_type TEXT NOT NULL DEFAULT '',
+            livelihood TEXT NOT NULL DEFAULT '',
+            seasonal_absence_months TEXT NOT NULL DEFAULT '[]',
+            seasonal_absence_note TEXT NOT NULL DEFAULT '',
+            economic_status TEXT NOT NULL DEFAULT '[]',
+            housing TEXT NOT NULL DEFAULT '',
+            hazards TEXT NOT NULL DEFAULT '[]',
+            legal_basis TEXT NOT NULL DEFAULT '',
+            notice_given_on TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX household_village ON household(village_code, group_code);
+        CREATE INDEX household_number ON household(household_number);
+
+        CREATE TABLE person (
+            id TEXT PRIMARY KEY,
+            household_id TEXT NOT NULL DEFAULT '',
+            name_zh TEXT NOT NULL DEFAULT '',
+            name_bo TEXT NOT NULL DEFAULT '',
+            aliases TEXT NOT NULL DEFAULT '[]',
+            sex TEXT NOT NULL DEFAULT '',
+            ethnicity TEXT NOT NULL DEFAULT '',
+            birth_date TEXT NOT NULL DEFAULT '',
+            birth_precision TEXT NOT NULL DEFAULT '',
+            id_number TEXT NOT NULL DEFAULT '',
+            hukou_status TEXT NOT NULL DEFAULT '',
+            hukou_place TEXT NOT NULL DEFAULT '',
+            alive_status TEXT NOT NULL DEFAULT '',
+            phones TEXT NOT NULL DEFAULT '[]',
+            residence_village_code TEXT NOT NULL DEFAULT '',
+            school_status TEXT NOT NULL DEFAULT '',
+            school_name TEXT NOT NULL DEFAULT '',
+            boarding INTEGER NOT NULL DEFAULT 0,
+            health TEXT NOT NULL DEFAULT '',
+            disability_category TEXT NOT NULL DEFAULT '',
+            disability_level TEXT NOT NULL DEFAULT '',
+            disability_certificate TEXT NOT NULL DEFAULT '',
+            illness TEXT NOT NULL DEFAULT '',
+            illness_on_county_list INTEGER NOT NULL DEFAULT 0,
+            illness_untreated INTEGER NOT NULL DEFAULT 0,
+            nutrition TEXT NOT NULL DEFAULT '',
+            mental_health_concern INTEGER NOT NULL DEFAULT 0,
+            behaviours TEXT NOT NULL DEFAULT '[]',
+            work TEXT NOT NULL DEFAULT '',
+            marital_status TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0,
+            merged_into TEXT NOT NULL DEFAULT '',
+            id_check TEXT NOT NULL DEFAULT 'absent',
+            name_key TEXT NOT NULL DEFAULT '',
+            name_bo_key TEXT NOT NULL DEFAULT '',
+            sort_key TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX person_household ON person(household_id);
+        CREATE INDEX person_name_key ON person(name_key);
+        CREATE INDEX person_name_bo_key ON person(name_bo_key);
+        CREATE INDEX person_id_number ON person(id_number);
+        CREATE INDEX person_birth ON person(birth_date);
+
+        CREATE TABLE person_search (
+            person_id TEXT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
+            text TEXT NOT NULL
+        );
+
+        CREATE TABLE relation (
+            id TEXT PRIMARY KEY,
+            child_id TEXT NOT NULL DEFAULT '',
+            adult_id TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT '',
+            legal_guardian INTEGER NOT NULL DEFAULT 0,
+            actual_caregiver INTEGER NOT NULL DEFAULT 0,
+            lives_with INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX relation_child ON relation(child_id);
+        CREATE INDEX relation_adult ON relation(adult_id);
+
+        CREATE TABLE parent_situation (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT '',
+            place_province TEXT NOT NULL DEFAULT '',
+            place_city TEXT NOT NULL DEFAULT '',
+            outside_county INTEGER NOT NULL DEFAULT 0,
+            start_date TEXT NOT NULL DEFAULT '',
+            expected_end_date TEXT NOT NULL DEFAULT '',
+            end_date TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '',
+            evidence_ref TEXT NOT NULL DEFAULT '',
+            last_contact_on TEXT NOT NULL DEFAULT '',
+            contact_frequency TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX parent_situation_person ON parent_situation(person_id);
+
+        CREATE TABLE care_arrangement (
+            id TEXT PRIMARY KEY,
+            child_id TEXT NOT NULL DEFAULT '',
+            carer_id TEXT NOT NULL DEFAULT '',
+            start_date TEXT NOT NULL DEFAULT '',
+            end_date TEXT NOT NULL DEFAULT '',
+            notice_school_on TEXT NOT NULL DEFAULT '',
+            notice_village_on TEXT NOT NULL DEFAULT '',
+            confirmation_signed_on TEXT NOT NULL DEFAULT '',
+            carer_full_capacity INTEGER NOT NULL DEFAULT 0,
+            carer_health TEXT NOT NULL DEFAULT '',
+            disqualifiers TEXT NOT NULL DEFAULT '[]',
+            child_view_recorded INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX care_arrangement_child ON care_arrangement(child_id);
+        CREATE INDEX care_arrangement_carer ON care_arrangement(carer_id);
+
+        CREATE TABLE classification (
+            id TEXT PRIMARY KEY,
+            child_id TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '',
+            recognised_by TEXT NOT NULL DEFAULT '',
+            status_date TEXT NOT NULL DEFAULT '',
+            document_number TEXT NOT NULL DEFAULT '',
+            benefits TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX classification_child ON classification(child_id);
+        """
+    )
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return len(migrations.applied(db))
+
+
+def migrate(db: sqlite_utils.Database, path: Path | None) -> None:
+    """Refuse a database from a newer version; otherwise back it up and apply what is pending."""
+    known = {m.name for m in migrations._migrations}
+    applied = migrations.applied(db)
+    unknown = [m.name for m in applied if m.name not in known]
+    if unknown:
+        raise DatabaseTooNew(found=len(applied), supported=SCHEMA_VERSION)
+    pending = migrations.pending(db)
+    if not pending:
+        return
+    if applied and path is not None:
+        backup_before_migration(db, path, len(applied))
+    migrations.apply(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    with db.atomic():
+        set_meta(db, "schema_version", str(SCHEMA_VERSION))
+
+
+def backup_before_migration(db: sqlite_utils.Database, path: Path, version: int) -> Path:
+    """Copy the database beside itself before its schema changes."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.before-v{version + 1}-{stamp}{path.suffix or '.sqlite3'}")
+    copy = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(copy)
+    finally:
+        copy.close()
+    return target

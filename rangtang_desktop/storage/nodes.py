@@ -1,0 +1,67 @@
+"""This installation (its node row with keys and sequence counter), other known nodes, and users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from ..core.dates import utc_now_text
+
+
+@dataclass(frozen=True)
+class Node:
+    node_id: str
+    role: str
+    unit_code: str
+    signing_public: bytes
+    encryption_public: bytes
+    next_seq: int
+
+
+@dataclass(frozen=True)
+class User:
+    user_id: str
+    display_name: str
+    role: str
+    unit_code: str
+
+
+def self_node(db: sqlite_utils.Database) -> Node | None:
+    rows = list(db.query("SELECT * FROM node WHERE is_self = 1"))
+    if not rows:
+        return None
+    row = rows[0]
+    return Node(row["node_id"], row["role"], row["unit_code"], row["signing_public"], row["encryption_public"], row["next_seq"])
+
+
+def create_self_node(db: sqlite_utils.Database, node_id: str, role: str, unit_code: str, keys) -> None:
+    db.execute(
+        """INSERT INTO node (node_id, role, unit_code, signing_public, encryption_public,
+                             signing_private, encryption_private, is_self, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)""",
+        [node_id, role, unit_code, keys.signing_public, keys.encryption_public,
+         keys.signing_private, keys.encryption_private, utc_now_text()],
+    )
+
+
+def set_node_unit(db: sqlite_utils.Database, role: str, unit_code: str) -> None:
+    db.execute("UPDATE node SET role = ?, unit_code = ? WHERE is_self = 1", [role, unit_code])
+
+
+def users(db: sqlite_utils.Database) -> list[User]:
+    return [
+        User(r["user_id"], r["display_name"], r["role"], r["unit_code"])
+        for r in db.query("SELECT * FROM user ORDER BY created_at")
+    ]
+
+
+def add_user(db: sqlite_utils.Database, user: User) -> None:
+    db.execute(
+        "INSERT INTO user (user_id, display_name, role, unit_code, created_at) VALUES (?, ?, ?, ?, ?)",
+        [user.user_id, user.display_name, user.role, user.unit_code, utc_now_text()],
+    )
+
+
+def user_names(db: sqlite_utils.Database) -> dict[str, str]:
+    return {r["user_id"]: r["display_name"] for r in db.query("SELECT user_id, display_name FROM user")}
