@@ -51,7 +51,7 @@ class ApproxDate:
             if not match:
                 continue
             year, month, day = ([int(g) for g in match.groups()] + [1, 1])[:3]
-            if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+            if year < 1 or not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
                 raise DateError(Message(N_("{text} is not a date in the calendar."), {"text": text}))
             return cls(text, precision)
         examples = {
@@ -106,14 +106,15 @@ def completed_years(birth: date, on: date) -> int:
     """Age in completed years (周岁) on the day ``on``.
 
     Follows the Supreme People's Court's counting (法释〔2006〕1号 第二条): a person reaches N full
-    years on the day *after* their N-th birthday. A 29 February birthday falls on 1 March in
-    common years.
+    years on the day *after* their N-th birthday. For a 29 February birth in a common year the
+    period ends on 28 February (民法典 第二百零二条: with no corresponding day, the month's last day
+    ends the period), so the full year is reached on 1 March.
     """
     years = on.year - birth.year
     try:
         anniversary = birth.replace(year=on.year)
     except ValueError:  # 29 February in a common year
-        anniversary = date(on.year, 3, 1)
+        anniversary = date(on.year, 2, 28)
     if on <= anniversary:
         years -= 1
     return max(years, 0)
@@ -139,3 +140,20 @@ def local_today(now: datetime | None = None) -> date:
 def utc_now_text() -> str:
     """The current instant as an ISO 8601 UTC string with milliseconds."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+_LOOSE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})(?:\s*[-./月]\s*(\d{1,2})\s*日?)?\s*月?\s*$")
+
+
+def normalize_date_text(text: str) -> str:
+    """Common ways of writing a date turned into ISO form: 2015.3.7, 2015/3/7, 2015年3月7日 and
+    20150307 become 2015-03-07; 2015.3 and 2015年3月 become 2015-03. Other text is returned as is,
+    for the checks to explain."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d{8}", text):
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    match = _LOOSE.match(text)
+    if not match:
+        return text
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")

@@ -20,6 +20,7 @@ from pypinyin import Style, lazy_pinyin
 TSHEG = "\u0f0b"
 NON_BREAKING_TSHEG = "\u0f0c"
 SHADS = "\u0f0d\u0f0e\u0f11\u0f14"
+KEY_VERSION = 3  # raise when keys or search text are made differently (2: key spellings match themselves; 3: initials of the key spelling)
 SEPARATOR = "\u001f"  # keeps fields apart so a query cannot match across two of them
 _SPACES = re.compile(r"[\s\u00b7\u2022\u30fb.·・]+")
 
@@ -68,7 +69,9 @@ class VariantTable:
     def __post_init__(self) -> None:
         mapping: dict[str, str] = {}
         for group in self.groups:
-            for spelling in group[1:]:
+            # the key spelling maps to itself, so that a variant cannot match across its boundary
+            # (次旺久美 must read 次旺|久美, not 次|旺久|美)
+            for spelling in group:
                 mapping.setdefault(normalize_chinese(spelling), normalize_chinese(group[0]))
         object.__setattr__(self, "_mapping", mapping)
         pattern = "|".join(re.escape(s) for s in sorted(mapping, key=len, reverse=True))
@@ -82,8 +85,9 @@ class VariantTable:
         return self._pattern.sub(lambda m: self._mapping[m.group(0)], name)
 
     def digest(self) -> str:
-        """Changes whenever the table changes, so stored keys can be rebuilt."""
-        text = "\n".join("|".join(group) for group in self.groups)
+        """Changes whenever the table (or the way keys are made from it) changes, so stored keys
+        can be rebuilt."""
+        text = f"keys v{KEY_VERSION}\n" + "\n".join("|".join(group) for group in self.groups)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -117,7 +121,7 @@ def search_text(
         keyed = variants.normalize(name)
         parts.extend(dict.fromkeys((plain, keyed, pinyin_full(plain), pinyin_initials(plain))))
         if keyed != plain:
-            parts.append(pinyin_full(keyed))
+            parts.extend((pinyin_full(keyed), pinyin_initials(keyed)))
     if name_bo:
         parts.append(normalize_tibetan(name_bo))
     if id_number:

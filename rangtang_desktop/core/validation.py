@@ -93,9 +93,19 @@ def _dates(record, today: date) -> list[Problem]:
     return problems
 
 
+def _partial(text: str) -> ApproxDate | None:
+    """A stored date of a partial-date field (YYYY-MM or YYYY-MM-DD), or ``None`` when unreadable."""
+    try:
+        return ApproxDate.parse(text, "month" if len(text) == 7 else "exact")
+    except DateError:
+        return None
+
+
 def _order(record, first: str, last: str) -> list[Problem]:
+    """An end that cannot be on or after the start (month-only dates compare by their range)."""
     a, b = getattr(record, first), getattr(record, last)
-    if a and b and b < a:
+    start, end = (_partial(a) if a else None), (_partial(b) if b else None)
+    if start and end and end.latest() < start.earliest():
         return [Problem(last, "error", Message(N_("The end is before the start.")))]
     return []
 

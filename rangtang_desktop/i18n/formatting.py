@@ -72,3 +72,20 @@ def format_datetime(moment: datetime, lang: str | None = None) -> str:
 def format_number(value: float | int, lang: str | None = None) -> str:
     lang = lang or current_language()
     return digits(format_decimal(value, locale=LANGUAGES[lang]), lang)
+
+
+def format_age(age: tuple[int, int] | None, lang: str | None = None) -> str:
+    """A completed age (周岁), or its range when the birth date is approximate."""
+    if age is None:
+        return ""
+    lang = lang or current_language()
+    low, high = age
+    number = str(low) if low == high else f"{low}–{high}"
+    return digits(f"ལོ་{number}", lang) if lang == "bo" else f"{number}岁"
+
+
+def display_name(name_zh: str, name_bo: str, lang: str | None = None) -> str:
+    """A person's names in both scripts, the reader's script first."""
+    lang = lang or current_language()
+    names = [name_bo, name_zh] if lang == "bo" else [name_zh, name_bo]
+    return " ".join(n for n in names if n)

@@ -11,6 +11,7 @@ from ..core import records
 from ..core.duplicates import DuplicateMatch, PersonKeys, rank
 from ..core.errors import ValidationFailed
 from ..core.id_numbers import check_id_number
+from ..core.id_numbers import normalize as normalize_id_number
 from ..core.ids import new_id
 from ..core.msg import N_, Message
 from ..core.names import name_key, normalize_tibetan
@@ -47,7 +48,8 @@ def check(ws: Workspace, record: Any) -> list[Problem]:
     entity = records.entity_name(record)
     for (ref_entity, field_name), target in REFERENCES.items():
         value = getattr(record, field_name, "") if ref_entity == entity else ""
-        if value and reg.find(ws.db, target, value) is None:
+        linked = reg.find(ws.db, target, value) if value else None
+        if value and (linked is None or (linked.deleted and not record.deleted)):
             problems.append(Problem(field_name, "error", Message(N_("The linked record no longer exists."))))
     return problems
 
@@ -57,6 +59,9 @@ def save(ws: Workspace, record: Any, *, reason: str = "") -> SaveResult:
 
     Errors refuse the save with ``ValidationFailed``; warnings are returned for showing.
     """
+    if isinstance(record, records.Person) and record.id_number != normalize_id_number(record.id_number):
+        # one spelling of each number, so duplicate checks and search compare like with like
+        record = dataclasses.replace(record, id_number=normalize_id_number(record.id_number))
     problems = check(ws, record)
     if errors(problems):
         raise ValidationFailed(errors(problems))
@@ -122,7 +127,7 @@ def keys_for(
         name_bo_key=normalize_tibetan(person.name_bo),
         sex=person.sex or "unknown",
         birth=birth_of(person),
-        id_number=person.id_number.strip().upper() if valid else "",
+        id_number=normalize_id_number(person.id_number) if valid else "",
         village_code=household.village_code if household else "",
         household_id=person.household_id,
         house_names=frozenset(n for n in ((household.house_name_zh, household.house_name_bo) if household else ()) if n),

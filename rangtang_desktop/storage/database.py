@@ -134,7 +134,7 @@ def open_database(path: str | Path, *, create: bool = False) -> sqlite_utils.Dat
     Raises ``DatabaseMissing``, ``NotOurDatabase``, ``DatabaseTooNew``, ``DatabaseReadOnly`` or
     ``DatabaseDamaged``; the file is never changed when one of them is raised.
     """
-    from .migrations import migrate  # the migration list imports this module
+    from .migrations import migrate, refuse_newer  # the migration list imports this module
 
     path = Path(path)
     if str(path) != ":memory:":
@@ -146,6 +146,7 @@ def open_database(path: str | Path, *, create: bool = False) -> sqlite_utils.Dat
             has_tables = conn_value(db, "SELECT count(*) FROM sqlite_master") > 0
             if has_tables and app_id != APPLICATION_ID:
                 raise NotOurDatabase(path=str(path))
+            refuse_newer(db)  # before WAL is switched on: a refused file stays byte for byte the same
             if str(path) != ":memory:":
                 mode = conn_value(db, "PRAGMA journal_mode = WAL")
                 if str(mode).lower() != "wal":

@@ -244,13 +244,19 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return len(migrations.applied(db))
 
 
-def migrate(db: sqlite_utils.Database, path: Path | None) -> None:
-    """Refuse a database from a newer version; otherwise back it up and apply what is pending."""
+def refuse_newer(db: sqlite_utils.Database) -> None:
+    """Raise ``DatabaseTooNew`` when the database has migrations this code does not know
+    (read-only: call it before anything, even the journal mode, is changed)."""
     known = {m.name for m in migrations._migrations}
     applied = migrations.applied(db)
-    unknown = [m.name for m in applied if m.name not in known]
-    if unknown:
+    if any(m.name not in known for m in applied):
         raise DatabaseTooNew(found=len(applied), supported=SCHEMA_VERSION)
+
+
+def migrate(db: sqlite_utils.Database, path: Path | None) -> None:
+    """Refuse a database from a newer version; otherwise back it up and apply what is pending."""
+    refuse_newer(db)
+    applied = migrations.applied(db)
     pending = migrations.pending(db)
     if not pending:
         return

@@ -104,16 +104,15 @@ def search_people(
     for forms in terms:
         clauses.append("(" + " OR ".join("instr(text, ?) > 0" for _ in forms) + ")")
         params.extend(forms)
-    rows = db.execute(
-        f"SELECT person_id, text FROM person_search WHERE {' AND '.join(clauses)} LIMIT ?",
-        [*params, limit],
-    ).fetchall()
+    # Rank before limiting, so a whole-name match is never cut off by a long list of partial ones:
+    # 0 = a field equals the first word, 1 = a field starts with it, 2 = it is inside a field.
     first = terms[0]
-
-    def rank(row) -> tuple[int, str]:
-        text = row[1]
-        whole = any(f"{names.SEPARATOR}{form}{names.SEPARATOR}" in text for form in first)
-        prefix = any(f"{names.SEPARATOR}{form}" in text for form in first)
-        return (0 if whole else 1 if prefix else 2, text)
-
-    return [row[0] for row in sorted(rows, key=rank)]
+    any_form = " OR ".join("instr(text, ?) > 0" for _ in first)
+    rank_params = [f"{names.SEPARATOR}{form}{names.SEPARATOR}" for form in first]
+    rank_params += [f"{names.SEPARATOR}{form}" for form in first]
+    rows = db.execute(
+        f"SELECT person_id FROM person_search WHERE {' AND '.join(clauses)} "
+        f"ORDER BY CASE WHEN {any_form} THEN 0 WHEN {any_form} THEN 1 ELSE 2 END, text LIMIT ?",
+        [*params, *rank_params, limit],
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -1,0 +1,93 @@
+"""The main window: a shell with navigation between the areas of the program. It knows no page's
+internals; it forwards each service's ``Changes`` to every page, which decides whether to redraw."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+
+from ..core.msg import N_
+from ..i18n import _
+from ..i18n.formatting import format_number
+from ..services import register_lists
+from ..services.changes import Changes
+from .env import UiEnv
+from .pages.register_page import RegisterPage
+from .pages.settings_page import SettingsPage
+from .pages.upcoming_page import UpcomingPage
+
+AREAS = (
+    ("dashboard", N_("Dashboard"), N_("This month's visit coverage, households at risk and what needs doing.")),
+    ("visits", N_("Visits"), N_("The twice-monthly visits: the worklist, the visit form with signatures.")),
+    ("register", N_("Register"), ""),
+    ("flags", N_("Flags"), N_("Warnings about missing or improper guardianship, reports and referrals.")),
+    ("exchange", N_("Exchange"), N_("Carrying data between the village and the township on a USB stick.")),
+    ("printing", N_("Printing"), N_("Visit sheets, monthly visit logs and blank forms.")),
+    ("settings", N_("Settings"), ""),
+)
+
+
+class MainWindow(QMainWindow):
+    changes = Signal(object)
+    language_chosen = Signal(str)
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.env = env
+        self.setObjectName("main_window")
+        self.setWindowTitle(_("Rangtang Desktop"))
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for key, title, description in AREAS:
+            if key == "register":
+                page: QWidget = RegisterPage(env)
+            elif key == "settings":
+                page = SettingsPage(env)
+                page.language_chosen.connect(self.language_chosen)
+            else:
+                page = UpcomingPage(title, description)
+            page.setObjectName(f"{key}_page")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            self.nav.addItem(_(title))
+            self.nav.item(self.nav.count() - 1).setSizeHint(QSize(160, 40))
+            self.changes.connect(page.on_changes)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.counts = QLabel()
+        self.statusBar().addPermanentWidget(self.counts)
+        self.changes.connect(self._update_counts)
+        self._update_counts(Changes(register=True))
+        env.runner.busy_changed.connect(self._busy)
+        self.show_area("register")
+        self.resize(1280, 760)
+
+    def show_area(self, key: str) -> None:
+        self.nav.setCurrentRow(list(self.pages).index(key))
+
+    def current_area(self) -> str:
+        return list(self.pages)[self.nav.currentRow()]
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.statusBar().showMessage(_("Saving…"))
+        else:
+            self.statusBar().clearMessage()
+
+    def _update_counts(self, changes: Changes) -> None:
+        if not changes.register:
+            return
+        counts = register_lists.counts(self.env.ws)
+        self.counts.setText(
+            _("{households} households · {persons} people · {children} children").format(
+                **{k: format_number(v) for k, v in counts.items()}
+            )
+        )

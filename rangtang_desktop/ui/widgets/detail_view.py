@@ -1,0 +1,267 @@
+"""The detail panel beside the register list: a household with its members, or a person with
+their parents and carers, parents' situations, entrusted care and categories.
+
+Rendered as HTML in a text browser (Qt shapes Tibetan there as everywhere); links carry the actions
+(``person:ID``, ``edit:ENTITY:ID``, ``add:KIND``, ``delete:ENTITY:ID``, ``history:ENTITY:ID``),
+which the panel turns into its ``action`` signal for the page to handle.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ...core import records, vocab
+from ...core.msg import N_
+from ...i18n import _, render
+from ...i18n.formatting import format_age, format_partial
+from ...i18n.values import display_value
+from ...services.register_views import HouseholdView, PersonView
+from ...storage.reference import Unit
+from ..labels import person_label, unit_label
+
+CHILD_FACTS = (
+    "school_status", "school_name", "boarding", "health", "disability_category", "disability_level",
+    "disability_certificate", "illness", "illness_on_county_list", "illness_untreated", "nutrition",
+    "mental_health_concern", "behaviours", "work", "marital_status",
+)
+HOUSEHOLD_FACTS = (
+    "address", "hukou_type", "livelihood", "seasonal_absence_months", "seasonal_absence_note",
+    "economic_status", "housing", "hazards", "legal_basis", "notice_given_on",
+)
+STYLE = """
+<style>
+h2 { margin: 0 0 4px 0; }
+h3 { margin: 14px 0 4px 0; color: #1f4e79; }
+td, th { padding: 2px 8px 2px 0; vertical-align: top; }
+th { text-align: left; color: #555; font-weight: normal; }
+.warn { color: #8a5a00; }
+.bad { color: #b00020; }
+.muted { color: #666; }
+a { color: #1a5fb4; }
+</style>
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text or ""))
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{_e(href)}">{_e(text)}</a>'
+
+
+def _actions(entity: str, record_id: str) -> str:
+    return f"{_link(f'edit:{entity}:{record_id}', _('Edit'))} · {_link(f'delete:{entity}:{record_id}', _('Remove'))}"
+
+
+def _facts(record, names, skip_empty: bool = True) -> str:
+    rows = []
+    for name in names:
+        value = getattr(record, name)
+        if skip_empty and value in ("", [], False, None):
+            continue
+        label = _(records.info(type(record), name).label)
+        rows.append(f"<tr><th>{_e(label)}</th><td>{_e(display_value(type(record), name, value))}</td></tr>")
+    return f"<table>{''.join(rows)}</table>" if rows else ""
+
+
+def _tick(value: bool) -> str:
+    return "✓" if value else ""
+
+
+def household_html(view: HouseholdView, units: dict[str, Unit]) -> str:
+    h = view.household
+    title = " ".join(n for n in (h.house_name_zh, h.house_name_bo) if n) or _("Household")
+    place = " · ".join(x for x in (unit_label(units, h.village_code), unit_label(units, h.group_code)) if x)
+    parts = [
+        STYLE,
+        f"<h2>{_e(title)}</h2>",
+        f"<p class='muted'>{_e(_('Household number'))}: {_e(h.household_number)} · {_e(place)}</p>",
+        f"<p>{_link(f'edit:household:{h.id}', _('Edit household'))} · {_link(f'history:household:{h.id}', _('History'))}</p>",
+        _facts(h, HOUSEHOLD_FACTS),
+        f"<h3>{_e(_('Members'))}</h3>",
+    ]
+    if view.members:
+        rows = [
+            f"<tr><th>{_e(_('Name'))}</th><th>{_e(_('Sex'))}</th><th>{_e(_('Age'))}</th><th>{_e(_('Situation'))}</th></tr>"
+        ]
+        for m in view.members:
+            situation = _(vocab.SITUATION_KIND.label(m.situation.kind)) if m.situation else ""
+            rows.append(
+                f"<tr><td>{_link(f'person:{m.person.id}', person_label(m.person))}</td>"
+                f"<td>{_e(_(vocab.SEX.label(m.person.sex)))}</td><td>{_e(format_age(m.age))}</td>"
+                f"<td>{_e(situation)}</td></tr>"
+            )
+        parts.append(f"<table>{''.join(rows)}</table>")
+    else:
+        parts.append(f"<p class='warn'>{_e(_('No members recorded yet.'))}</p>")
+    parts.append(f"<p>{_link('add:member', _('Add a member'))}</p>")
+    if h.notes:
+        parts.append(f"<h3>{_e(_('Notes'))}</h3><p>{_e(h.notes)}</p>")
+    return "".join(parts)
+
+
+def person_html(view: PersonView, units: dict[str, Unit]) -> str:
+    p = view.person
+    birth = format_partial(p.birth_date)
+    if p.birth_date and p.birth_precision != "exact":
+        birth += f" ({_(vocab.DATE_PRECISION.label(p.birth_precision))})"
+    summary = " · ".join(x for x in (_(vocab.SEX.label(p.sex)), format_age(view.age), birth) if x)
+    parts = [
+        STYLE,
+        f"<h2>{_e(person_label(p))}</h2>",
+        f"<p class='muted'>{_e(summary)}</p>",
+        f"<p>{_link(f'edit:person:{p.id}', _('Edit person'))} · {_link(f'history:person:{p.id}', _('History'))}"
+        f" · {_link(f'delete:person:{p.id}', _('Remove from the register'))}</p>",
+    ]
+    rows = []
+    if view.household is not None:
+        h = view.household
+        place = " · ".join(x for x in (unit_label(units, h.village_code), unit_label(units, h.group_code)) if x)
+        house = " ".join(n for n in (h.house_name_zh, h.house_name_bo) if n)
+        rows.append(
+            f"<tr><th>{_e(_('Household'))}</th><td>{_link(f'household:{h.id}', f'{h.household_number} {house}')}"
+            f" <span class='muted'>{_e(place)}</span></td></tr>"
+        )
+    id_text = p.id_number or _("No ID number")
+    status = view.id_check.status
+    css = "bad" if status in ("bad_checksum", "bad_date", "bad_format") else ""
+    status_text = "" if status in ("valid", "absent") else f" ({_(vocab.ID_CHECK.label(status))})"
+    rows.append(f"<tr><th>{_e(_('ID number'))}</th><td class='{css}'>{_e(id_text)}{_e(status_text)}</td></tr>")
+    parts.append(f"<table>{''.join(rows)}</table>")
+    parts.append(_facts(p, ("aliases", "ethnicity", "hukou_status", "hukou_place", "alive_status", "phones")))
+    for problem in view.warnings:
+        parts.append(f"<p class='warn'>{_e(render(problem.message))}</p>")
+    if view.is_minor or view.as_child:
+        parts.append(_parents_html(view))
+        facts = _facts(p, CHILD_FACTS)
+        if facts:
+            parts.append(f"<h3>{_e(_('School, health and wellbeing'))}</h3>{facts}")
+        parts.append(_care_html(view))
+        parts.append(_categories_html(view))
+    if not view.is_minor or view.as_adult or view.situations:
+        parts.append(_situations_html(view))
+    if view.as_adult:
+        parts.append(f"<h3>{_e(_('Children'))}</h3><ul>")
+        for rel in view.as_adult:
+            parts.append(
+                f"<li>{_link(f'person:{rel.relation.child_id}', person_label(rel.other))} — "
+                f"{_e(_(vocab.RELATION_KIND.label(rel.relation.kind)))}</li>"
+            )
+        parts.append("</ul>")
+    if p.notes:
+        parts.append(f"<h3>{_e(_('Notes'))}</h3><p>{_e(p.notes)}</p>")
+    return "".join(parts)
+
+
+def _parents_html(view: PersonView) -> str:
+    parts = [f"<h3>{_e(_('Parents, guardians and carers'))}</h3>"]
+    if view.as_child:
+        header = (N_("Name"), N_("Relation"), N_("Legal guardian"), N_("Cares for the child"), N_("Lives with the child"), N_("Situation"), "")
+        rows = ["<tr>" + "".join(f"<th>{_e(_(h) if h else '')}</th>" for h in header) + "</tr>"]
+        for rel in view.as_child:
+            r = rel.relation
+            situation = ""
+            if rel.other_situation is not None:
+                s = rel.other_situation
+                situation = _(vocab.SITUATION_KIND.label(s.kind))
+                where = " ".join(x for x in (s.place_province, s.place_city) if x)
+                if where:
+                    situation += f" ({where})"
+            rows.append(
+                f"<tr><td>{_link(f'person:{r.adult_id}', person_label(rel.other))}</td>"
+                f"<td>{_e(_(vocab.RELATION_KIND.label(r.kind)))}</td><td>{_tick(r.legal_guardian)}</td>"
+                f"<td>{_tick(r.actual_caregiver)}</td><td>{_tick(r.lives_with)}</td><td>{_e(situation)}</td>"
+                f"<td>{_actions('relation', r.id)}</td></tr>"
+            )
+        parts.append(f"<table>{''.join(rows)}</table>")
+    if not any(rel.relation.legal_guardian for rel in view.as_child):
+        parts.append(f"<p class='bad'>{_e(_('No legal guardian recorded.'))}</p>")
+    parts.append(f"<p>{_link('add:relation', _('Add a parent, guardian or carer'))}</p>")
+    return "".join(parts)
+
+
+def _care_html(view: PersonView) -> str:
+    parts = [f"<h3>{_e(_('Entrusted care'))}</h3>"]
+    for cv in view.care:
+        c = cv.care
+        period = " – ".join(x for x in (format_partial(c.start_date), format_partial(c.end_date)) if x)
+        parts.append(
+            f"<p>{_link(f'person:{c.carer_id}', person_label(cv.carer))} {_e(format_age(cv.carer_age))} "
+            f"<span class='muted'>{_e(period)}</span> — {_actions('care_arrangement', c.id)}</p>"
+        )
+        parts.append(_facts(c, ("carer_full_capacity", "carer_health", "disqualifiers", "notice_school_on",
+                                "notice_village_on", "confirmation_signed_on", "child_view_recorded")))
+    if not view.care:
+        parts.append(f"<p class='muted'>{_e(_('None recorded.'))}</p>")
+    parts.append(f"<p>{_link('add:care', _('Add an entrusted-care arrangement'))}</p>")
+    return "".join(parts)
+
+
+def _categories_html(view: PersonView) -> str:
+    parts = [f"<h3>{_e(_('Categories'))}</h3>"]
+    for c in view.classifications:
+        status = _(vocab.CLASSIFICATION_STATUS.label(c.status))
+        parts.append(
+            f"<p>{_e(_(vocab.CLASSIFICATION_KIND.label(c.kind)))} <span class='muted'>({_e(status)}"
+            f"{' · ' + _e(format_partial(c.status_date)) if c.status_date else ''})</span> — "
+            f"{_actions('classification', c.id)}</p>"
+        )
+    if not view.classifications:
+        parts.append(f"<p class='muted'>{_e(_('None recorded.'))}</p>")
+    parts.append(f"<p>{_link('add:classification', _('Add a category'))}</p>")
+    return "".join(parts)
+
+
+def _situations_html(view: PersonView) -> str:
+    parts = [f"<h3>{_e(_('Situation over time'))}</h3>"]
+    if view.situations:
+        header = (N_("Situation"), N_("Since"), N_("Until"), N_("Where"), N_("Evidence"), N_("Last contact with the child"), "")
+        rows = ["<tr>" + "".join(f"<th>{_e(_(h) if h else '')}</th>" for h in header) + "</tr>"]
+        for s in view.situations:
+            until = format_partial(s.end_date) or (
+                f"{_('expected')} {format_partial(s.expected_end_date)}" if s.expected_end_date else ""
+            )
+            where = " ".join(x for x in (s.place_province, s.place_city) if x)
+            evidence = "" if s.evidence in ("", "none") else _(vocab.EVIDENCE.label(s.evidence))
+            rows.append(
+                f"<tr><td>{_e(_(vocab.SITUATION_KIND.label(s.kind)))}</td><td>{_e(format_partial(s.start_date))}</td>"
+                f"<td>{_e(until)}</td><td>{_e(where)}</td><td>{_e(evidence)}</td>"
+                f"<td>{_e(format_partial(s.last_contact_on))}</td><td>{_actions('parent_situation', s.id)}</td></tr>"
+            )
+        parts.append(f"<table>{''.join(rows)}</table>")
+    else:
+        parts.append(f"<p class='muted'>{_e(_('None recorded.'))}</p>")
+    parts.append(f"<p>{_link('add:situation', _('Add a situation'))}</p>")
+    return "".join(parts)
+
+
+class DetailView(QTextBrowser):
+    """Shows one household or person; emits ``action(verb, entity, id)`` for its links."""
+
+    action = Signal(str, str, str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("detail")
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._clicked)
+
+    def _clicked(self, url: QUrl) -> None:
+        parts = url.toString().split(":")
+        verb = parts[0]
+        if verb in ("person", "household"):
+            self.action.emit("open", verb, parts[1])
+        elif verb == "add":
+            self.action.emit("add", parts[1], "")
+        elif len(parts) == 3:
+            self.action.emit(verb, parts[1], parts[2])
+
+    def show_html(self, html: str) -> None:
+        self.setHtml(html)
+
+    def show_empty(self) -> None:
+        self.setHtml(f"{STYLE}<p class='muted'>{_e(_('Choose a household or a person in the list.'))}</p>")

@@ -1,0 +1,28 @@
+"""Shared fixtures for every test: Qt-free ones only here (Qt fixtures live beside the UI tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rangtang_desktop.services.workspace import Workspace, open_workspace
+from rangtang_desktop.storage.database import write_transaction
+from rangtang_desktop.storage.reference import Unit, store_units
+
+VILLAGE_CODE = "513230101203"  # 南木达村, 南木达镇
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Workspace:
+    """A new workspace on a temporary database file, closed after the test."""
+    ws = open_workspace(tmp_path / "t.sqlite3", create=True)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def village(workspace) -> Unit:
+    """A test village stored in the workspace's unit table."""
+    unit = Unit(VILLAGE_CODE, "village", "513230101", "南木达村", "གནམ་མདའ་གྲོང་ཚོ")
+    with write_transaction(workspace.db):
+        store_units(workspace.db, [unit])
+    return unit
