@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from .msg import N_, Message
@@ -128,18 +128,18 @@ def age_range(birth: ApproxDate, on: date) -> tuple[int, int]:
 def local_day(instant: datetime) -> date:
     """The calendar day in Rangtang (Asia/Shanghai) on which a UTC instant falls."""
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(LOCAL_ZONE).date()
 
 
 def local_today(now: datetime | None = None) -> date:
     """Today in Rangtang."""
-    return local_day(now or datetime.now(timezone.utc))
+    return local_day(now or datetime.now(UTC))
 
 
 def utc_now_text() -> str:
     """The current instant as an ISO 8601 UTC string with milliseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 _LOOSE = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})(?:\s*[-./月]\s*(\d{1,2})\s*日?)?\s*月?\s*$")

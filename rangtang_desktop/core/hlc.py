@@ -9,8 +9,8 @@ seen from others. Stored as one integer (wall and counter) beside the node id: o
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 MAX_COUNTER = 99_999
 

@@ -40,7 +40,7 @@ def normalize(number: str | None) -> str:
 
 def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17[:17], WEIGHTS, strict=True))
     return CHECK_CHARS[total % 11]
 
 

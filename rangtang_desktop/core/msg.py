@@ -6,8 +6,9 @@ and their named parameters; the UI, CLI and PDFs translate them in the user's la
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 def N_(message: str) -> str:

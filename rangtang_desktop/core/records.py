@@ -102,7 +102,7 @@ class Person:
         N_("Hukou"), "registered", kind="choice", vocabulary=vocab.HUKOU_STATUS
     )
     hukou_place: str = fld(N_("Hukou place"))
-    alive_status: str = fld(N_("Alive"), "alive", kind="choice", vocabulary=vocab.ALIVE_STATUS)
+    alive_status: str = fld(N_("Alive or deceased"), "alive", kind="choice", vocabulary=vocab.ALIVE_STATUS)
     phones: list = fld(N_("Phone numbers"), [], kind="list")
     residence_village_code: str = fld(N_("Village of residence"), kind="unit")
     school_status: str = fld(N_("Schooling"), kind="choice", vocabulary=vocab.SCHOOL_STATUS)

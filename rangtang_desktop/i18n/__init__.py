@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..core.msg import N_, Message
@@ -41,7 +41,7 @@ def _compile_in_memory(po_path: Path) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(lang: str) -> gettext.NullTranslations:
     """The catalog of one language: the compiled ``.mo``, or the ``.po`` compiled in memory when
     the ``.mo`` is missing or older (a source checkout where a translator just edited it)."""

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.records import Household
+from ..core.errors import FileExists
+from ..core.records import Household, Person, Relation
 from ..storage import nodes, reference, search
 from ..storage import register as reg
 from ..storage.database import write_transaction
@@ -28,11 +29,11 @@ from . import demo_names as words
 from .demo_family import FamilyMaker
 from .workspace import Workspace, open_workspace
 
-COUNTY_CODE = "513230"
 COUNTY_HOUSEHOLDS = 12_000
 TOWNSHIP_HOUSEHOLDS = 1_000
 VILLAGE_HOUSEHOLDS = (100, 130)
 HOUSEHOLDS_PER_VILLAGE = 118
+DUPLICATE_SHARE = 0.0025  # of the children who could be entered twice; at least 3
 # 2020 census, from domain/rangtang.md; the county scale shares households in these proportions.
 TOWNSHIP_POPULATION_2020 = {
     "513230101": 4818, "513230102": 5754, "513230103": 9359, "513230200": 2087,
@@ -88,6 +89,9 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
     rng = random.Random(seed)
     ids = RecordIds(random.Random(rng.getrandbits(64)))
     visit_rng = random.Random(rng.getrandbits(64))  # its own stream: adding visits changes nothing else
+    path = Path(path)
+    if path.exists():
+        raise FileExists(path=str(path))
     ws = open_workspace(path, create=True)
     try:
         today = ws.today()
@@ -95,7 +99,7 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
         maker = FamilyMaker(rng, ids, today)
         for village in villages:
             maker.add_village(village)
-        maker.add_duplicates()
+        add_duplicates(maker)
         with write_transaction(ws.db):
             reference.store_units(ws.db, [unit for v in villages for unit in (v.unit, *v.groups)])
             write_register(ws, maker.records)
@@ -105,9 +109,17 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
             nodes.set_node_unit(ws.db, node_role, unit_code)
             visits = add_visit_history(ws, visit_rng, ids, maker.households)
         counts = reg.counts(ws.db, today)
-    finally:
+    except BaseException:
         ws.close()
+        _remove_database(path)  # it was created above: leave no half-made demo behind
+        raise
+    ws.close()
     return DemoResult(counts["households"], counts["persons"], counts["children"], visits)
+
+
+def _remove_database(path: Path) -> None:
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        path.with_name(name).unlink(missing_ok=True)
 
 
 def write_register(ws: Workspace, records: list[Any]) -> None:
@@ -126,6 +138,30 @@ def add_visit_history(ws: Workspace, rng: random.Random, ids: RecordIds, househo
     visit service's storage functions, inside the caller's transaction.
     """
     return 0
+
+
+def add_duplicates(maker: FamilyMaker) -> None:
+    """Enter a handful of children a second time in another household (of another village where
+    there is one), with another Chinese spelling of the same name and the same birth date, as when a
+    relative's village registers a child too. Quality checks and duplicate detection should find them."""
+    rng = maker.rng
+    count = min(len(maker.duplicable), max(3, round(len(maker.duplicable) * DUPLICATE_SHARE)))
+    for child in rng.sample(maker.duplicable, count):
+        source = child.person
+        hosts = [h for h in maker.hosts if h[0].village_code != source.residence_village_code]
+        household, adult = rng.choice(hosts or [h for h in maker.hosts if h[0].id != source.household_id])
+        name = child.name.respelled(rng) if child.name else None
+        if name is None:
+            continue
+        copy = maker.add(Person(
+            household_id=household.id, name_zh=name.zh, name_bo=source.name_bo if rng.random() < 0.8 else "",
+            sex=source.sex, ethnicity=source.ethnicity, birth_date=source.birth_date,
+            birth_precision=source.birth_precision, id_number=source.id_number if rng.random() < 0.25 else "",
+            hukou_place=source.hukou_place, residence_village_code=household.village_code,
+            school_status=source.school_status, school_name=source.school_name, boarding=source.boarding,
+            notes="寄住在亲戚家",
+        ))
+        maker.add(Relation(child_id=copy.id, adult_id=adult.id, kind="other_relative", actual_caregiver=True, lives_with=True))
 
 
 # -- Villages ----------------------------------------------------------------------------------------

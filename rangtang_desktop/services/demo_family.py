@@ -5,8 +5,8 @@ the children, and which categories the children are in.
 proportions (weights in ``demo_names``) are chosen so that every flag rule has something to find in
 believable numbers: left-behind children with and without entrusted care, elderly or ill carers,
 orphans, de-facto unsupported children, a few children living alone, parents out of contact,
-children without hukou, drop-outs, a betrothed girl now and then, and a handful of children entered
-twice with another Chinese spelling of the same name.
+children without hukou, drop-outs and a betrothed girl now and then. It also keeps the children
+``demo.add_duplicates`` may enter twice and the adults who could be hosting them.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from .demo import VillagePlan
 
 HAN_SHARE = 0.05
-WITH_CHILDREN_SHARE = 0.64
-DUPLICATE_SHARE = 0.0025
+WITH_CHILDREN_SHARE = 0.6
+ADULT_SIBLING_SHARE = 0.2  # families with children that also have a grown-up child at home
+ELDERS_SHARE = 0.45  # families with a parent at home that also have grandparents at home
 LIVES_WITH = frozenset({"home", "serious_illness", "severe_disability"})
 # A parent in one of these (for 6 months or more) counts towards 事实无人抚养 (民发〔2019〕62号).
 UNSUPPORTING = frozenset({"imprisoned", "lost_contact", "detox", "serious_illness", "severe_disability"})
@@ -36,18 +37,6 @@ SITUATION_KIND = {"home": "at_home", "migrant": "migrant_work", "detox": "compul
 # Parents' situations that make a household more likely to receive dibao.
 HARDSHIP = frozenset({"deceased", "imprisoned", "lost_contact", "detox", "serious_illness", "severe_disability"})
 IN_SCHOOL = frozenset({"kindergarten", "primary", "junior", "senior", "vocational"})
-# classification kind → (share recognised, share pending); the rest are left for the rules to find
-CLASSIFY = {
-    "left_behind_both": (0.65, 0.2), "left_behind_one": (0.6, 0.2), "orphan_scattered": (0.8, 0.05),
-    "de_facto_unsupported": (0.55, 0.15), "child_of_prisoner": (0.4, 0.2), "difficulty_poverty": (0.4, 0.1),
-    "difficulty_disability": (0.55, 0.15), "difficulty_illness": (0.45, 0.2),
-}
-BENEFITS = {
-    "orphan_scattered": ["orphan_allowance"], "de_facto_unsupported": ["unsupported_allowance"],
-    "difficulty_poverty": ["dibao", "education_aid"], "difficulty_disability": ["disability_subsidy"],
-    "difficulty_illness": ["medical_aid"],
-}
-HAZARD_ODDS = (("electricity", 0.08), ("fire_gas", 0.1), ("drowning", 0.06), ("geological", 0.05), ("animals", 0.04))
 
 
 @dataclass
@@ -91,8 +80,8 @@ class FamilyMaker:
         self.records: list[Any] = []
         self.households: list[Household] = []
         self.person_ids: list[str] = []
-        self._duplicable: list[Member] = []
-        self._hosts: list[tuple[Household, Person]] = []
+        self.duplicable: list[Member] = []  # Tibetan children under 16 whose name has variant spellings
+        self.hosts: list[tuple[Household, Person]] = []  # one resident adult of each household
 
     def add(self, record: Any) -> Any:
         record.id = self.ids()
@@ -134,7 +123,7 @@ class FamilyMaker:
             hukou_type="urban" if han and rng.random() < 0.3 else "rural", livelihood=livelihood,
             seasonal_absence_months=months, seasonal_absence_note=note,
             housing=rng.choices(vocab.HOUSING.codes, weights=housing_weights)[0],
-            hazards=[code for code, odds in HAZARD_ODDS if rng.random() < odds],
+            hazards=[code for code, odds in words.HAZARD_ODDS if rng.random() < odds],
             legal_basis="statutory_duty", notice_given_on=notice,
         ))
 
@@ -175,7 +164,7 @@ class FamilyMaker:
                 same[-1].person.aliases = ["小" + same[-1].person.name_zh]
         host = next((m for m in family.members if m.age >= 25 and m.state in LIVES_WITH), None)
         if host is not None:
-            self._hosts.append((family.household, host.person))
+            self.hosts.append((family.household, host.person))
 
     # -- people ---------------------------------------------------------------------------------------
 
@@ -212,9 +201,9 @@ class FamilyMaker:
         """(birth date text, precision, the date the ID number carries) for someone aged ``age``."""
         rng = self.rng
         born = self.today - timedelta(days=int((age + rng.uniform(0.02, 0.98)) * 365.2425))
-        weights = (92, 5, 3, 0) if age < 18 else (55, 10, 25, 10) if age < 60 else (25, 5, 40, 30)
+        weights = next(w for limit, w in words.BIRTH_PRECISION_WEIGHTS if age < limit)
         precision = rng.choices(vocab.DATE_PRECISION.codes, weights=weights)[0]
-        if precision in ("year", "estimated") and rng.random() < 0.5:
+        if precision in ("year", "estimated") and age >= 18 and rng.random() < 0.5:
             born = date(born.year, rng.choice((1, 7)), 1)  # registered with a made-up day
         text = {"exact": born.isoformat(), "month": born.isoformat()[:7]}.get(precision, str(born.year))
         if precision == "estimated":
@@ -254,14 +243,14 @@ class FamilyMaker:
             self._person(family, "female", max(18, age - rng.randint(0, 5)))
             if kind == "adult_children":
                 for _ in range(rng.randint(1, 2)):
-                    self._person(family, rng.choice(("male", "female")), rng.randint(18, min(26, age - 18)), surname=family.surname)
+                    self._person(family, rng.choice(("male", "female")), rng.randint(19, min(27, age - 19)), surname=family.surname)
         self._economy(family, single_elder=kind == "single_elder")
 
     def _with_children(self, family: Family) -> None:
         rng = self.rng
         father_state, mother_state = rng.choices(list(words.PARENT_SCENARIOS), weights=list(words.PARENT_SCENARIOS.values()))[0]
         ages = self._child_ages()
-        sibling_age = rng.randint(18, 24) if rng.random() < 0.12 else 0
+        sibling_age = rng.randint(19, 25) if rng.random() < ADULT_SIBLING_SHARE else 0
         top = max(sibling_age, ages[0])
         mother_age = top + rng.randint(18, 30)
         father_age = max(top + 19, mother_age + rng.randint(-2, 8))
@@ -269,11 +258,12 @@ class FamilyMaker:
             if state != "none":
                 family.parents[role] = self._parent(family, sex, age, state)
         needs_carer = not family.parent_at_home()
-        if rng.random() < (0.8 if needs_carer else 0.3):
+        if rng.random() < (0.8 if needs_carer else ELDERS_SHARE):
             self._elders(family, needs_carer)
         if sibling_age:
             family.carers.append((self._person(family, rng.choice(("male", "female")), sibling_age, surname=family.surname), "elder_sibling"))
-        if needs_carer and not family.elders and not family.carers and not (ages[0] >= 12 and rng.random() < 0.3):
+        alone = ages[-1] >= 10 and ages[0] >= 14 and rng.random() < 0.3  # older children left on their own
+        if needs_carer and not family.elders and not family.carers and not alone:
             family.carers.append((self._person(family, rng.choice(("male", "female")), rng.randint(25, 50)), "other_relative"))
         for age in ages:
             family.children.append(self._child(family, age))
@@ -363,7 +353,7 @@ class FamilyMaker:
         if sex == "female" and age >= 16 and rng.random() < 0.015:
             person.marital_status = "betrothed"
         if not family.han and age < 16 and member.name and member.name.has_variants:
-            self._duplicable.append(member)
+            self.duplicable.append(member)
         return member
 
     def _school(self, age: int) -> str:
@@ -374,14 +364,7 @@ class FamilyMaker:
             return rng.choices(("kindergarten", "not_in_kindergarten"), weights=(75, 25))[0]
         if age <= 11:
             return "deferred" if age == 6 and rng.random() < 0.03 else "primary"
-        options = {
-            12: {"junior": 985, "dropped_out": 15},
-            13: {"junior": 970, "dropped_out": 30},
-            14: {"junior": 950, "dropped_out": 30, "not_in_school_14_16": 20},
-            15: {"junior": 35, "senior": 37, "vocational": 14, "not_in_school_14_16": 8, "dropped_out": 6},
-            16: {"senior": 60, "vocational": 20, "not_in_school_14_16": 12, "left_school": 8},
-            17: {"senior": 55, "vocational": 20, "left_school": 25},
-        }[age]
+        options = words.SCHOOL_BY_AGE[age]
         return rng.choices(list(options), weights=list(options.values()))[0]
 
     def _schooling(self, family: Family, person: Person, age: int) -> None:
@@ -403,27 +386,29 @@ class FamilyMaker:
         if state == "home":
             self.add(situation)
             return
-        youngest = min(c.age for c in family.children)
-        months = {
-            "migrant": rng.randint(*rng.choices(((1, 2), (3, 12), (13, 60)), weights=(8, 40, 52))[0]),
-            "deceased": rng.randint(2, max(3, 12 * youngest + 6)),
-            "imprisoned": rng.randint(6, 60) if rng.random() < 0.9 else rng.randint(2, 5),
-            "lost_contact": rng.randint(7, 48) if rng.random() < 0.85 else rng.randint(2, 5),
-            "detox": rng.randint(3, 20),
-            "serious_illness": rng.randint(3, 60),
-            "severe_disability": rng.randint(12, 120),
-            "divorced": rng.randint(6, 96),
-        }[state]
+        if state == "deceased":  # since the youngest child was born (a father: or just before)
+            youngest = min(c.age for c in family.children)
+            months = rng.randint(1, max(1, 12 * youngest + (6 if parent.person.sex == "male" else 0)))
+        else:
+            ranges = words.SITUATION_MONTHS[state]
+            low, high, _ = rng.choices(ranges, weights=[r[2] for r in ranges])[0]
+            months = rng.randint(low, high)
         parent.months = months
         since = months_before(self.today, months)
         situation.start_date = since.isoformat()[:7]
-        year, number = since.year, rng.randint(1, 180)
+        self._situation_facts(situation, parent, since)
+        self.add(situation)
+
+    def _situation_facts(self, situation: ParentSituation, parent: Member, since: date) -> None:
+        """Place, evidence and contact for a parent who is not at home."""
+        rng, state = self.rng, parent.state
+        reference = words.DOCUMENT_REFS.get(state, "").format(year=since.year, number=rng.randint(1, 180))
         if state == "migrant":
             province, city, outside, _ = rng.choices(words.WORK_PLACES, weights=[w[3] for w in words.WORK_PLACES])[0]
             situation.place_province, situation.place_city, situation.outside_county = province, city, outside
             if rng.random() < 0.3:
                 situation.expected_end_date = months_before(self.today, -rng.randint(1, 10)).isoformat()[:7]
-            situation.last_contact_on, situation.contact_frequency = self._contact(months, (70, 18, 9, 3))
+            situation.last_contact_on, situation.contact_frequency = self._contact(parent.months, (70, 18, 9, 3))
             situation.notes = rng.choice(words.WORK_NOTES)
         elif state == "deceased":
             situation.start_date = self._day_in_month(since)
@@ -433,25 +418,24 @@ class FamilyMaker:
             situation.expected_end_date = months_before(self.today, -rng.randint(6, 60)).isoformat()[:7]
             if rng.random() < 0.8:
                 situation.evidence = "prison_document"
-                situation.evidence_ref = f"（{year}）川3230刑初{number}号" if state == "imprisoned" else f"壤公强戒决字〔{year}〕{number}号"
+                situation.evidence_ref = reference
         elif state == "lost_contact":
             situation.last_contact_on, situation.contact_frequency = self._day_in_month(since), "never"
             if rng.random() < 0.55:
-                situation.evidence, situation.evidence_ref = "police_missing_report", f"壤公受案〔{year}〕{number}号"
+                situation.evidence, situation.evidence_ref = "police_missing_report", reference
         elif state == "serious_illness":
             situation.evidence, situation.evidence_ref = "hospital_diagnosis", rng.choice(words.HOSPITALS)
             situation.notes = parent.person.illness
         elif state == "severe_disability":
             situation.evidence, situation.evidence_ref = "disability_certificate", parent.person.disability_certificate
         elif state == "divorced":
-            situation.last_contact_on, situation.contact_frequency = self._contact(months, (0, 30, 40, 30))
+            situation.last_contact_on, situation.contact_frequency = self._contact(parent.months, (0, 30, 40, 30))
             if rng.random() < 0.4:
-                situation.evidence, situation.evidence_ref = "court_judgment", f"（{year}）川3230民初{number}号"
-        self.add(situation)
+                situation.evidence, situation.evidence_ref = "court_judgment", reference
 
     def _contact(self, months: int, weights: tuple[int, ...]) -> tuple[str, str]:
         frequency = self.rng.choices(vocab.CONTACT_FREQUENCY.codes, weights=weights)[0]
-        low, high = {"weekly": (0, 7), "monthly": (8, 35), "rarely": (40, 150), "never": (150, 400)}[frequency]
+        low, high = words.CONTACT_DAYS[frequency]
         days = min(self.rng.randint(low, high), months * 30)
         return (self.today - timedelta(days=days)).isoformat(), frequency
 
@@ -507,8 +491,10 @@ class FamilyMaker:
             ))
 
     def _classify(self, family: Family) -> None:
-        states = family.states()
+        """Categories: those that follow from the household are decided once for all its children."""
+        rng, states = self.rng, family.states()
         long_away = [p.state == "migrant" and p.months >= 3 for p in family.parents.values()]
+        since = min((p.months for p in family.parents.values() if p.state != "home"), default=36)
         household_kinds = []
         if len(states) == 2 and all(long_away):
             household_kinds.append("left_behind_both")
@@ -522,51 +508,29 @@ class FamilyMaker:
             household_kinds.append("child_of_prisoner")
         if set(family.household.economic_status) & {"dibao", "tekun"}:
             household_kinds.append("difficulty_poverty")
+            since = 36
+        draws = {kind: rng.random() for kind in household_kinds}
         for child in family.children:
-            kinds = [k for k in household_kinds if not k.startswith("left_behind") or child.age < 16]
-            if child.person.health == "disabled":
-                kinds.append("difficulty_disability")
-            elif child.person.health == "seriously_ill":
-                kinds.append("difficulty_illness")
-            for kind in kinds:
-                self._classification(child, kind)
+            for kind in household_kinds:
+                if not kind.startswith("left_behind") or child.age < 16:
+                    self._classification(child, kind, draws[kind], since)
+            if child.person.health in ("disabled", "seriously_ill"):
+                kind = "difficulty_disability" if child.person.health == "disabled" else "difficulty_illness"
+                self._classification(child, kind, rng.random(), 36)
 
-    def _classification(self, child: Member, kind: str) -> None:
+    def _classification(self, child: Member, kind: str, draw: float, months: int) -> None:
+        """Recognised (after the situation began and the child was born), pending, or not yet recorded."""
         rng = self.rng
-        recognised, pending = CLASSIFY[kind]
-        draw = rng.random()
-        if draw < recognised:
-            day = self.today - timedelta(days=rng.randint(30, 1000))
+        recognised, pending = words.CLASSIFICATION_ODDS[kind]
+        longest = min(30 * months, 365 * child.age + 180, 1000)
+        if draw < recognised and longest > 30:
+            day = self.today - timedelta(days=rng.randint(30, longest))
             self.add(Classification(
                 child_id=child.person.id, kind=kind, status="recognised", recognised_by=words.RECOGNISED_BY,
-                status_date=day.isoformat(), document_number=f"壤民发〔{day.year}〕{rng.randint(1, 120)}号",
-                benefits=list(BENEFITS.get(kind, [])),
+                status_date=day.isoformat(),
+                document_number=words.DOCUMENT_REFS["recognition"].format(year=day.year, number=rng.randint(1, 120)),
+                benefits=list(words.CLASSIFICATION_BENEFITS.get(kind, ())),
             ))
         elif draw < recognised + pending:
-            day = self.today - timedelta(days=rng.randint(0, 60))
+            day = self.today - timedelta(days=rng.randint(0, 30))
             self.add(Classification(child_id=child.person.id, kind=kind, status="pending", status_date=day.isoformat()))
-
-    # -- duplicates ---------------------------------------------------------------------------------------
-
-    def add_duplicates(self) -> None:
-        """Enter a handful of children a second time elsewhere, with another Chinese spelling of the
-        same name and the same birth date (as when a relative's village registers a child too)."""
-        rng = self.rng
-        count = min(len(self._duplicable), max(3, round(len(self._duplicable) * DUPLICATE_SHARE)))
-        for child in rng.sample(self._duplicable, count):
-            source = child.person
-            hosts = [h for h in self._hosts if h[0].village_code != source.residence_village_code]
-            hosts = hosts or [h for h in self._hosts if h[0].id != source.household_id]
-            household, adult = rng.choice(hosts)
-            name = child.name.respelled(rng) if child.name else None
-            if name is None:
-                continue
-            copy = self.add(Person(
-                household_id=household.id, name_zh=name.zh, name_bo=source.name_bo if rng.random() < 0.8 else "",
-                sex=source.sex, ethnicity=source.ethnicity, birth_date=source.birth_date,
-                birth_precision=source.birth_precision, id_number=source.id_number if rng.random() < 0.25 else "",
-                hukou_place=source.hukou_place, residence_village_code=household.village_code,
-                school_status=source.school_status, school_name=source.school_name, boarding=source.boarding,
-                notes="寄住在亲戚家",
-            ))
-            self.add(Relation(child_id=copy.id, adult_id=adult.id, kind="other_relative", actual_caregiver=True, lives_with=True))

@@ -1,5 +1,6 @@
-"""Word lists for the demonstration data: name parts, house names, place words, Han names, places
-where parents work, illnesses and school names, plus the small functions that compose them.
+"""Word lists and weights for the demonstration data: name parts, house names, place words, Han
+names, places where parents work, illnesses, schools and documents, how often each family situation
+occurs, plus the small functions that compose names.
 
 Every name here is invented from common parts; none belongs to a known person. Tibetan name parts
 take their Chinese spellings from the shipped variant table (``name_variants.csv``) where it knows
@@ -29,14 +30,16 @@ MALE_FIRST = (
     ("དཀོན་མཆོག", "贡却"), ("འཇིགས་མེད", "久美"), ("ཀུན་དགའ", "贡嘎"), ("བློ་བཟང", "洛桑"),
     ("སངས་རྒྱས", "桑杰"), ("དགེ་འདུན", "更登"), ("མགོན་པོ", "公保"), ("ཚེ་བརྟན", "才旦"),
     ("འཇམ་དབྱངས", "降央"), ("ངག་དབང", "阿旺"), ("དཔལ་ལྡན", "华旦"), ("ཟླ་བ", "达瓦"),
-    ("བྱང་ཆུབ", "降秋"),
+    ("བྱང་ཆུབ", "降秋"), ("རྣམ་རྒྱལ", "南加"), ("རབ་བརྟན", "绕旦"),
 )
 MALE_SECOND = (
     ("རྡོ་རྗེ", "多杰"), ("ཚེ་རིང", "才让"), ("བཀྲ་ཤིས", "扎西"), ("རྒྱ་མཚོ", "加措"),
     ("དོན་འགྲུབ", "东周"), ("དབང་ཕྱུག", "旺秋"), ("ཕུན་ཚོགས", "彭措"), ("སངས་རྒྱས", "桑杰"),
     ("རྒྱལ་མཚན", "坚赞"), ("མགོན་པོ", "贡布"), ("ཉི་མ", "尼玛"), ("བློ་ལྡན", "洛丹"),
     ("ཚེ་བརྟན", "才旦"), ("རིན་ཆེན", "仁青"), ("ལྷུན་འགྲུབ", "伦珠"), ("བསམ་གྲུབ", "桑珠"),
-    ("ནོར་བུ", "诺布"), ("གྲགས་པ", "扎巴"), ("བསྟན་འཛིན", "丹增"),
+    ("ནོར་བུ", "诺布"), ("གྲགས་པ", "扎巴"), ("བསྟན་འཛིན", "丹增"), ("རྣམ་རྒྱལ", "南加"),
+    ("རབ་བརྟན", "绕旦"), ("ཆོས་འཕེལ", "群培"), ("སྐྱབས", "加"), ("འབུམ", "本"),
+    ("ཡེ་ཤེས", "益西"), ("ཚེ་དབང", "泽旺"), ("བསམ་གཏན", "桑旦"),
 )
 MALE_SINGLE = (
     ("ཚེ་རིང", "才让"), ("བཀྲ་ཤིས", "扎西"), ("རྡོ་རྗེ", "多杰"), ("ཉི་མ", "尼玛"),
@@ -44,13 +47,15 @@ MALE_SINGLE = (
     ("རྒྱ་མཚོ", "加措"), ("ཟླ་བ", "达瓦"), ("བསོད་ནམས", "索南"), ("ཚེ་དབང", "泽旺"),
     ("སྐལ་བཟང", "尕藏"), ("ཀུན་དགའ", "贡嘎"), ("བསྟན་འཛིན", "丹增"), ("འཇིགས་མེད", "久美"),
     ("ཕུན་ཚོགས", "彭措"), ("ངག་དབང", "阿旺"), ("དཀོན་མཆོག", "贡却"), ("ཡེ་ཤེས", "益西"),
-    ("དཔལ་ལྡན", "华旦"), ("ཚེ་བརྟན", "才旦"),
+    ("དཔལ་ལྡན", "华旦"), ("ཚེ་བརྟན", "才旦"), ("རྣམ་རྒྱལ", "南加"), ("ཀླུ་འབུམ", "鲁本"),
 )
 FEMALE_FIRST = (
     ("ཚེ་རིང", "才让"), ("བཀྲ་ཤིས", "扎西"), ("ཡེ་ཤེས", "益西"), ("བསོད་ནམས", "索南"),
     ("པདྨ", "白玛"), ("བདེ་ཆེན", "德庆"), ("ཉི་མ", "尼玛"), ("སྐལ་བཟང", "尕藏"),
     ("དབྱངས་ཅན", "央金"), ("ཟླ་བ", "达瓦"), ("འཇམ་དབྱངས", "降央"), ("ཀུན་དགའ", "贡嘎"),
-    ("ལྷ་མོ", "拉毛"), ("སྒྲོལ་མ", "卓玛"), ("ཚེ་དབང", "泽旺"),
+    ("ལྷ་མོ", "拉毛"), ("སྒྲོལ་མ", "卓玛"), ("ཚེ་དབང", "泽旺"), ("རིན་ཆེན", "仁青"),
+    ("སངས་རྒྱས", "桑杰"), ("བློ་བཟང", "洛桑"), ("ཕུན་ཚོགས", "彭措"), ("ཀུན་བཟང", "贡桑"),
+    ("བདེ་སྐྱིད", "德吉"),
 )
 FEMALE_SECOND = (
     ("ལྷ་མོ", "拉毛"), ("སྒྲོལ་མ", "卓玛"), ("མཚོ", "措"), ("སྐྱིད", "吉"),
@@ -61,7 +66,7 @@ FEMALE_SINGLE = (
     ("སྒྲོལ་མ", "卓玛"), ("ལྷ་མོ", "拉毛"), ("དབྱངས་ཅན", "央金"), ("བདེ་སྐྱིད", "德吉"),
     ("འབྲུག་མོ", "周毛"), ("མཚོ་མོ", "措毛"), ("སྙིང་སྐྱིད", "娘吉"), ("གཡང་སྐྱིད", "央吉"),
     ("ལྷ་མཚོ", "拉措"), ("བཟང་མོ", "桑毛"), ("སྒྲོལ་དཀར", "卓嘎"), ("བདེ་ཆེན", "德庆"),
-    ("དབང་མོ", "旺毛"),
+    ("དབང་མོ", "旺毛"), ("ཆོས་སྒྲོན", "曲珍"), ("གཡང་འཛོམས", "央宗"), ("ལྷ་སྒྲོན", "拉珍"),
 )
 
 # Amdo spellings the variant table lists that should win more often than its first spelling.
@@ -72,7 +77,7 @@ EXCLUDED_TIBETAN = frozenset({
     "བསྟན་འཛིན་རྒྱ་མཚོ", "སྐལ་བཟང་རྒྱ་མཚོ", "བློ་བཟང་རྒྱ་མཚོ", "དགེ་འདུན་རྒྱ་མཚོ",
     "བསོད་ནམས་རྒྱ་མཚོ", "རྒྱལ་མཚན་ནོར་བུ", "འཇིགས་མེད་ཕུན་ཚོགས", "ཚེ་བརྟན་སྒྲོལ་མ",
     "རྡོ་རྗེ་ཚེ་རིང", "ངག་དབང་འཇིགས་མེད", "བྱམས་པ་ཕུན་ཚོགས", "ཀུན་དགའ་རྒྱལ་མཚན",
-    "བློ་བཟང་གྲགས་པ", "པདྨ་རྒྱ་མཚོ", "འཇམ་དབྱངས་རྒྱ་མཚོ",
+    "བློ་བཟང་གྲགས་པ", "པདྨ་རྒྱ་མཚོ", "འཇམ་དབྱངས་རྒྱ་མཚོ", "པདྨ་ཚེ་བརྟན", "བྱམས་པ་ཆོས་འཕེལ",
 })
 
 # -- Han names ---------------------------------------------------------------------------------------
@@ -237,11 +242,11 @@ def name_parts() -> dict[str, tuple[NamePart, ...]]:
 
 
 def tibetan_name(rng: random.Random, sex: str) -> TibetanName:
-    """A Tibetan given name: one part (a third of people) or two parts, never a known person's."""
+    """A Tibetan given name: one part (a quarter of people) or two parts, never a known person's."""
     parts = name_parts()
     prefix = "male" if sex == "male" else "female"
     while True:
-        if rng.random() < 0.35:
+        if rng.random() < 0.25:
             chosen: tuple[NamePart, ...] = (rng.choice(parts[f"{prefix}_single"]),)
         else:
             first = rng.choice(parts[f"{prefix}_first"])
@@ -313,7 +318,29 @@ PARENT_SCENARIOS = {
     ("divorced", "home"): 14, ("home", "divorced"): 6, ("divorced", "migrant"): 4,
     ("migrant", "divorced"): 2, ("none", "home"): 12, ("none", "migrant"): 4,
 }
-CHILD_COUNT_WEIGHTS = {1: 33, 2: 37, 3: 20, 4: 10}
+# How long (months) a parent has been in a situation: (shortest, longest, weight) ranges.
+SITUATION_MONTHS = {
+    "migrant": ((1, 2, 8), (3, 12, 40), (13, 60, 52)), "imprisoned": ((6, 60, 90), (2, 5, 10)),
+    "lost_contact": ((7, 48, 85), (2, 5, 15)), "detox": ((3, 20, 1),), "serious_illness": ((3, 60, 1),),
+    "severe_disability": ((12, 120, 1),), "divorced": ((6, 96, 1),),
+}
+# Days since the last contact, by how often a parent keeps in touch.
+CONTACT_DAYS = {"weekly": (0, 7), "monthly": (8, 35), "rarely": (40, 150), "never": (150, 400)}
+# (age below, weights of exact / month / year / estimated birth dates): the old often know only a year
+BIRTH_PRECISION_WEIGHTS = ((18, (92, 5, 3, 0)), (30, (85, 8, 5, 2)), (60, (55, 10, 25, 10)), (200, (25, 5, 40, 30)))
+HAZARD_ODDS = (("electricity", 0.08), ("fire_gas", 0.1), ("drowning", 0.06), ("geological", 0.05), ("animals", 0.04))
+# Classification kind → (share recognised, share pending); the rest are left for the rules to find.
+CLASSIFICATION_ODDS = {
+    "left_behind_both": (0.65, 0.2), "left_behind_one": (0.6, 0.2), "orphan_scattered": (0.8, 0.05),
+    "de_facto_unsupported": (0.55, 0.15), "child_of_prisoner": (0.4, 0.2), "difficulty_poverty": (0.4, 0.1),
+    "difficulty_disability": (0.55, 0.15), "difficulty_illness": (0.45, 0.2),
+}
+CLASSIFICATION_BENEFITS = {
+    "orphan_scattered": ("orphan_allowance",), "de_facto_unsupported": ("unsupported_allowance",),
+    "difficulty_poverty": ("dibao", "education_aid"), "difficulty_disability": ("disability_subsidy",),
+    "difficulty_illness": ("medical_aid",),
+}
+CHILD_COUNT_WEIGHTS = {1: 38, 2: 37, 3: 17, 4: 8}
 # Livelihood weights (farming, herding, mixed, other) by kind of village.
 VILLAGE_PROFILES = {
     "valley": (50, 5, 43, 2), "pasture": (8, 60, 30, 2), "mixed": (25, 25, 48, 2),
@@ -325,8 +352,23 @@ PRIMARY_SCHOOL = "{township}中心校"
 KINDERGARTEN = "{village}幼教点"
 SECONDARY_SCHOOL = "壤塘县中学"
 VOCATIONAL_SCHOOL = "县职业中学"
+# School status weights for ages 12-17 (younger children follow simple rules).
+SCHOOL_BY_AGE = {
+    12: {"junior": 985, "dropped_out": 15},
+    13: {"junior": 970, "dropped_out": 30},
+    14: {"junior": 950, "dropped_out": 30, "not_in_school_14_16": 20},
+    15: {"junior": 35, "senior": 37, "vocational": 14, "not_in_school_14_16": 8, "dropped_out": 6},
+    16: {"senior": 60, "vocational": 20, "not_in_school_14_16": 12, "left_school": 8},
+    17: {"senior": 55, "vocational": 20, "left_school": 25},
+}
 
 # -- Documents --------------------------------------------------------------------------------------
 
 RECOGNISED_BY = "壤塘县民政局"
+# Document numbers, by situation (and for a recognised category).
+DOCUMENT_REFS = {
+    "imprisoned": "（{year}）川3230刑初{number}号", "detox": "壤公强戒决字〔{year}〕{number}号",
+    "lost_contact": "壤公受案〔{year}〕{number}号", "divorced": "（{year}）川3230民初{number}号",
+    "recognition": "壤民发〔{year}〕{number}号",
+}
 HOSPITALS = ("壤塘县人民医院", "阿坝州人民医院", "四川大学华西医院")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..storage import changelog, nodes
@@ -45,7 +45,7 @@ def history(ws: Workspace, entity: str, record_id: str) -> list[HistoryEntry]:
         stamp = change.timestamp
         entries.append(
             HistoryEntry(
-                when=datetime.fromtimestamp(stamp.wall_ms / 1000, tz=timezone.utc),
+                when=datetime.fromtimestamp(stamp.wall_ms / 1000, tz=UTC),
                 author_id=change.author,
                 author_name=names.get(change.author, ""),
                 node_id=change.node_id,

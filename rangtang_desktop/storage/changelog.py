@@ -13,8 +13,9 @@ starts from empty values, so every laptop materialises the same state from the s
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -22,6 +23,7 @@ from ..core import records
 from ..core.hlc import HybridClock, Timestamp
 from ..core.ids import new_id
 from .meta import get_meta, set_meta
+
 
 def canonical_json(value: Any) -> str:
     """The one JSON text of a value: sorted keys, no spaces, UTF-8 characters kept."""

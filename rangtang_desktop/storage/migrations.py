@@ -9,7 +9,7 @@ copied (SQLite backup API) before it is migrated.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -270,7 +270,7 @@ def migrate(db: sqlite_utils.Database, path: Path | None) -> None:
 
 def backup_before_migration(db: sqlite_utils.Database, path: Path, version: int) -> Path:
     """Copy the database beside itself before its schema changes."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.before-v{version + 1}-{stamp}{path.suffix or '.sqlite3'}")
     copy = sqlite3.connect(str(target))
     try:

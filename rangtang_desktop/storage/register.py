@@ -3,9 +3,10 @@ and the id lists and light row snapshots the lazy table models page through."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 import sqlite_utils
 

@@ -11,7 +11,7 @@ trigram here for the 1–2 character queries most Chinese given names need; see 
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 import sqlite_utils
 

@@ -3,8 +3,8 @@ announce what a service changed. Passed explicitly; there is no application sing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..services.changes import Changes
 from ..services.units import unit_names

@@ -1,21 +1,21 @@
-"""The shipped fonts (WenQuanYi Micro Hei for Chinese, Noto Serif Tibetan for Tibetan), registered
-with Qt so Tibetan renders the same on every village laptop. Qt shapes Tibetan and falls back
-between the two families by itself."""
+"""The shipped fonts (WenQuanYi Micro Hei for Chinese; Rangtang Tibetan, which is Noto Serif Tibetan
+with tighter line metrics, see packaging/make_fonts.py), registered with Qt so Tibetan renders the
+same on every village laptop. Qt shapes Tibetan and falls back between the two families by itself."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from ..resources import resource
 
 log = logging.getLogger(__name__)
 
-FONT_FILES = ("WenQuanYiMicroHei-Subset.ttf", "NotoSerifTibetan-Regular.ttf", "NotoSerifTibetan-Bold.ttf")
+FONT_FILES = ("WenQuanYiMicroHei-Subset.ttf", "RangtangTibetan-Regular.ttf", "RangtangTibetan-Bold.ttf")
 CHINESE_FAMILY = "WenQuanYi Micro Hei"
-TIBETAN_FAMILY = "Noto Serif Tibetan"
+TIBETAN_FAMILY = "Rangtang Tibetan"
 BASE_POINT_SIZE = 10
 
 _loaded: list[str] = []
@@ -36,14 +36,26 @@ def install_fonts() -> list[str]:
 
 
 def ui_font(lang: str) -> QFont:
-    """The window font: in Tibetan the Tibetan family leads, so line heights leave room for stacks."""
-    families = [TIBETAN_FAMILY, CHINESE_FAMILY] if lang == "bo" else [CHINESE_FAMILY, TIBETAN_FAMILY]
+    """The window font. The Chinese family leads and Tibetan falls back to the Tibetan family;
+    the Tibetan interface, where Tibetan is most of the text, uses a slightly larger size. Qt's text
+    layout makes each line as tall as the fonts it actually uses; text boxes and table rows are
+    sized for Tibetan stacks."""
     font = QFont()
-    font.setFamilies(families)
-    font.setPointSize(BASE_POINT_SIZE + (1 if lang == "bo" else 0))
+    font.setFamilies([CHINESE_FAMILY, TIBETAN_FAMILY])
+    font.setPointSize(BASE_POINT_SIZE + (2 if lang == "bo" else 0))
     return font
 
 
+def text_height(font: QFont) -> int:
+    """Pixels a line needs at this font's size, for Chinese and for Tibetan stacks alike."""
+    tibetan = QFont(TIBETAN_FAMILY, font.pointSize())
+    chinese = QFont(CHINESE_FAMILY, font.pointSize())
+    return max(QFontMetrics(chinese).height(), QFontMetrics(tibetan).height())
+
+
 def apply_font(app: QApplication, lang: str) -> None:
+    """Set the window font, and make text boxes tall enough that Tibetan stacks are not cut."""
     install_fonts()
-    app.setFont(ui_font(lang))
+    font = ui_font(lang)
+    app.setFont(font)
+    app.setStyleSheet(f"QLineEdit, QComboBox {{ min-height: {text_height(font) + 4}px; }}")

@@ -9,8 +9,9 @@ the caller's workspace, as Picard's tests use a synchronous fake thread pool.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.dates import LOCAL_ZONE
 from ...core.records import ENTITY_LABELS, field_label
@@ -11,7 +19,6 @@ from ...i18n.formatting import format_datetime
 from ...i18n.values import display_change_value
 from ...services.history import HistoryEntry, history
 from ..env import UiEnv
-
 
 
 def author_text(entry: HistoryEntry) -> str:

@@ -3,9 +3,7 @@ and the detail panel with everything about the chosen household or person."""
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +32,7 @@ from ..dialogs.history_dialog import HistoryDialog
 from ..dialogs.record_dialog import RecordDialog
 from ..env import UiEnv
 from ..errors import show_error
-from ..fonts import TIBETAN_FAMILY
+from ..fonts import text_height
 from ..labels import group_items, village_items
 from ..models.register_models import HouseholdTableModel, PersonTableModel
 from ..widgets.detail_view import DetailView, household_html, person_html
@@ -47,12 +45,6 @@ NEW_FOR = {
     "care": lambda current: records.CareArrangement(child_id=current.id),
     "classification": lambda current: records.Classification(child_id=current.id),
 }
-
-
-def row_height(font: QFont) -> int:
-    """Tall enough for Tibetan stacks in whichever font leads."""
-    tibetan = QFont(TIBETAN_FAMILY, font.pointSize())
-    return max(QFontMetrics(font).height(), QFontMetrics(tibetan).height()) + 8
 
 
 class RegisterPage(QWidget):
@@ -101,7 +93,7 @@ class RegisterPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(row_height(self.font()))
+        self.table.verticalHeader().setDefaultSectionSize(text_height(self.font()) + 10)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(40)

@@ -31,6 +31,49 @@ HOUSEHOLD_FACTS = (
     "address", "hukou_type", "livelihood", "seasonal_absence_months", "seasonal_absence_note",
     "economic_status", "housing", "hazards", "legal_basis", "notice_given_on",
 )
+# Texts shown in the panel (constants, so babel extracts them; f-strings hide calls from it).
+EDIT = N_("Edit")
+REMOVE = N_("Remove")
+HOUSEHOLD = N_("Household")
+HOUSEHOLD_NUMBER = N_("Household number")
+EDIT_HOUSEHOLD = N_("Edit household")
+HISTORY = N_("History")
+MEMBERS = N_("Members")
+NAME = N_("Name")
+SEX = N_("Sex")
+AGE = N_("Age")
+SITUATION = N_("Situation")
+NO_MEMBERS_RECORDED_YET = N_("No members recorded yet.")
+ADD_A_MEMBER = N_("Add a member")
+NOTES = N_("Notes")
+EDIT_PERSON = N_("Edit person")
+REMOVE_FROM_THE_REGISTER = N_("Remove from the register")
+NO_ID_NUMBER = N_("No ID number")
+ID_NUMBER = N_("ID number")
+SCHOOL_HEALTH_AND_WELLBEING = N_("School, health and wellbeing")
+CHILDREN = N_("Children")
+PARENTS_GUARDIANS_AND_CARERS = N_("Parents, guardians and carers")
+RELATION = N_("Relation")
+LEGAL_GUARDIAN = N_("Legal guardian")
+CARES_FOR_THE_CHILD = N_("Cares for the child")
+LIVES_WITH_THE_CHILD = N_("Lives with the child")
+NO_LEGAL_GUARDIAN_RECORDED = N_("No legal guardian recorded.")
+ADD_A_PARENT_GUARDIAN_OR = N_("Add a parent, guardian or carer")
+ENTRUSTED_CARE = N_("Entrusted care")
+NONE_RECORDED = N_("None recorded.")
+ADD_AN_ENTRUSTED_CARE_ARRANGEMENT = N_("Add an entrusted-care arrangement")
+CATEGORIES = N_("Categories")
+ADD_A_CATEGORY = N_("Add a category")
+SITUATION_OVER_TIME = N_("Situation over time")
+SINCE = N_("Since")
+UNTIL = N_("Until")
+WHERE = N_("Where")
+EVIDENCE = N_("Evidence")
+LAST_CONTACT_WITH_THE_CHILD = N_("Last contact with the child")
+EXPECTED = N_("expected {date}")
+ADD_A_SITUATION = N_("Add a situation")
+CHOOSE_A_HOUSEHOLD_OR_A = N_("Choose a household or a person in the list.")
+
 STYLE = """
 <style>
 h2 { margin: 0 0 4px 0; }
@@ -54,7 +97,7 @@ def _link(href: str, text: str) -> str:
 
 
 def _actions(entity: str, record_id: str) -> str:
-    return f"{_link(f'edit:{entity}:{record_id}', _('Edit'))} · {_link(f'delete:{entity}:{record_id}', _('Remove'))}"
+    return f"{_link(f'edit:{entity}:{record_id}', _(EDIT))} · {_link(f'delete:{entity}:{record_id}', _(REMOVE))}"
 
 
 def _facts(record, names, skip_empty: bool = True) -> str:
@@ -74,19 +117,19 @@ def _tick(value: bool) -> str:
 
 def household_html(view: HouseholdView, units: dict[str, Unit]) -> str:
     h = view.household
-    title = " ".join(n for n in (h.house_name_zh, h.house_name_bo) if n) or _("Household")
+    title = " ".join(n for n in (h.house_name_zh, h.house_name_bo) if n) or _(HOUSEHOLD)
     place = " · ".join(x for x in (unit_label(units, h.village_code), unit_label(units, h.group_code)) if x)
     parts = [
         STYLE,
         f"<h2>{_e(title)}</h2>",
-        f"<p class='muted'>{_e(_('Household number'))}: {_e(h.household_number)} · {_e(place)}</p>",
-        f"<p>{_link(f'edit:household:{h.id}', _('Edit household'))} · {_link(f'history:household:{h.id}', _('History'))}</p>",
+        f"<p class='muted'>{_e(_(HOUSEHOLD_NUMBER))}: {_e(h.household_number)} · {_e(place)}</p>",
+        f"<p>{_link(f'edit:household:{h.id}', _(EDIT_HOUSEHOLD))} · {_link(f'history:household:{h.id}', _(HISTORY))}</p>",
         _facts(h, HOUSEHOLD_FACTS),
-        f"<h3>{_e(_('Members'))}</h3>",
+        f"<h3>{_e(_(MEMBERS))}</h3>",
     ]
     if view.members:
         rows = [
-            f"<tr><th>{_e(_('Name'))}</th><th>{_e(_('Sex'))}</th><th>{_e(_('Age'))}</th><th>{_e(_('Situation'))}</th></tr>"
+            f"<tr><th>{_e(_(NAME))}</th><th>{_e(_(SEX))}</th><th>{_e(_(AGE))}</th><th>{_e(_(SITUATION))}</th></tr>"
         ]
         for m in view.members:
             situation = _(vocab.SITUATION_KIND.label(m.situation.kind)) if m.situation else ""
@@ -97,10 +140,10 @@ def household_html(view: HouseholdView, units: dict[str, Unit]) -> str:
             )
         parts.append(f"<table>{''.join(rows)}</table>")
     else:
-        parts.append(f"<p class='warn'>{_e(_('No members recorded yet.'))}</p>")
-    parts.append(f"<p>{_link('add:member', _('Add a member'))}</p>")
+        parts.append(f"<p class='warn'>{_e(_(NO_MEMBERS_RECORDED_YET))}</p>")
+    parts.append(f"<p>{_link('add:member', _(ADD_A_MEMBER))}</p>")
     if h.notes:
-        parts.append(f"<h3>{_e(_('Notes'))}</h3><p>{_e(h.notes)}</p>")
+        parts.append(f"<h3>{_e(_(NOTES))}</h3><p>{_e(h.notes)}</p>")
     return "".join(parts)
 
 
@@ -114,8 +157,8 @@ def person_html(view: PersonView, units: dict[str, Unit]) -> str:
         STYLE,
         f"<h2>{_e(person_label(p))}</h2>",
         f"<p class='muted'>{_e(summary)}</p>",
-        f"<p>{_link(f'edit:person:{p.id}', _('Edit person'))} · {_link(f'history:person:{p.id}', _('History'))}"
-        f" · {_link(f'delete:person:{p.id}', _('Remove from the register'))}</p>",
+        f"<p>{_link(f'edit:person:{p.id}', _(EDIT_PERSON))} · {_link(f'history:person:{p.id}', _(HISTORY))}"
+        f" · {_link(f'delete:person:{p.id}', _(REMOVE_FROM_THE_REGISTER))}</p>",
     ]
     rows = []
     if view.household is not None:
@@ -123,14 +166,14 @@ def person_html(view: PersonView, units: dict[str, Unit]) -> str:
         place = " · ".join(x for x in (unit_label(units, h.village_code), unit_label(units, h.group_code)) if x)
         house = " ".join(n for n in (h.house_name_zh, h.house_name_bo) if n)
         rows.append(
-            f"<tr><th>{_e(_('Household'))}</th><td>{_link(f'household:{h.id}', f'{h.household_number} {house}')}"
+            f"<tr><th>{_e(_(HOUSEHOLD))}</th><td>{_link(f'household:{h.id}', f'{h.household_number} {house}')}"
             f" <span class='muted'>{_e(place)}</span></td></tr>"
         )
-    id_text = p.id_number or _("No ID number")
+    id_text = p.id_number or _(NO_ID_NUMBER)
     status = view.id_check.status
     css = "bad" if status in ("bad_checksum", "bad_date", "bad_format") else ""
     status_text = "" if status in ("valid", "absent") else f" ({_(vocab.ID_CHECK.label(status))})"
-    rows.append(f"<tr><th>{_e(_('ID number'))}</th><td class='{css}'>{_e(id_text)}{_e(status_text)}</td></tr>")
+    rows.append(f"<tr><th>{_e(_(ID_NUMBER))}</th><td class='{css}'>{_e(id_text)}{_e(status_text)}</td></tr>")
     parts.append(f"<table>{''.join(rows)}</table>")
     parts.append(_facts(p, ("aliases", "ethnicity", "hukou_status", "hukou_place", "alive_status", "phones")))
     for problem in view.warnings:
@@ -139,13 +182,13 @@ def person_html(view: PersonView, units: dict[str, Unit]) -> str:
         parts.append(_parents_html(view))
         facts = _facts(p, CHILD_FACTS)
         if facts:
-            parts.append(f"<h3>{_e(_('School, health and wellbeing'))}</h3>{facts}")
+            parts.append(f"<h3>{_e(_(SCHOOL_HEALTH_AND_WELLBEING))}</h3>{facts}")
         parts.append(_care_html(view))
         parts.append(_categories_html(view))
     if not view.is_minor or view.as_adult or view.situations:
         parts.append(_situations_html(view))
     if view.as_adult:
-        parts.append(f"<h3>{_e(_('Children'))}</h3><ul>")
+        parts.append(f"<h3>{_e(_(CHILDREN))}</h3><ul>")
         for rel in view.as_adult:
             parts.append(
                 f"<li>{_link(f'person:{rel.relation.child_id}', person_label(rel.other))} — "
@@ -153,14 +196,14 @@ def person_html(view: PersonView, units: dict[str, Unit]) -> str:
             )
         parts.append("</ul>")
     if p.notes:
-        parts.append(f"<h3>{_e(_('Notes'))}</h3><p>{_e(p.notes)}</p>")
+        parts.append(f"<h3>{_e(_(NOTES))}</h3><p>{_e(p.notes)}</p>")
     return "".join(parts)
 
 
 def _parents_html(view: PersonView) -> str:
-    parts = [f"<h3>{_e(_('Parents, guardians and carers'))}</h3>"]
+    parts = [f"<h3>{_e(_(PARENTS_GUARDIANS_AND_CARERS))}</h3>"]
     if view.as_child:
-        header = (N_("Name"), N_("Relation"), N_("Legal guardian"), N_("Cares for the child"), N_("Lives with the child"), N_("Situation"), "")
+        header = (N_(NAME), N_(RELATION), N_(LEGAL_GUARDIAN), N_(CARES_FOR_THE_CHILD), N_(LIVES_WITH_THE_CHILD), N_(SITUATION), "")
         rows = ["<tr>" + "".join(f"<th>{_e(_(h) if h else '')}</th>" for h in header) + "</tr>"]
         for rel in view.as_child:
             r = rel.relation
@@ -179,13 +222,13 @@ def _parents_html(view: PersonView) -> str:
             )
         parts.append(f"<table>{''.join(rows)}</table>")
     if not any(rel.relation.legal_guardian for rel in view.as_child):
-        parts.append(f"<p class='bad'>{_e(_('No legal guardian recorded.'))}</p>")
-    parts.append(f"<p>{_link('add:relation', _('Add a parent, guardian or carer'))}</p>")
+        parts.append(f"<p class='bad'>{_e(_(NO_LEGAL_GUARDIAN_RECORDED))}</p>")
+    parts.append(f"<p>{_link('add:relation', _(ADD_A_PARENT_GUARDIAN_OR))}</p>")
     return "".join(parts)
 
 
 def _care_html(view: PersonView) -> str:
-    parts = [f"<h3>{_e(_('Entrusted care'))}</h3>"]
+    parts = [f"<h3>{_e(_(ENTRUSTED_CARE))}</h3>"]
     for cv in view.care:
         c = cv.care
         period = " – ".join(x for x in (format_partial(c.start_date), format_partial(c.end_date)) if x)
@@ -196,13 +239,13 @@ def _care_html(view: PersonView) -> str:
         parts.append(_facts(c, ("carer_full_capacity", "carer_health", "disqualifiers", "notice_school_on",
                                 "notice_village_on", "confirmation_signed_on", "child_view_recorded")))
     if not view.care:
-        parts.append(f"<p class='muted'>{_e(_('None recorded.'))}</p>")
-    parts.append(f"<p>{_link('add:care', _('Add an entrusted-care arrangement'))}</p>")
+        parts.append(f"<p class='muted'>{_e(_(NONE_RECORDED))}</p>")
+    parts.append(f"<p>{_link('add:care', _(ADD_AN_ENTRUSTED_CARE_ARRANGEMENT))}</p>")
     return "".join(parts)
 
 
 def _categories_html(view: PersonView) -> str:
-    parts = [f"<h3>{_e(_('Categories'))}</h3>"]
+    parts = [f"<h3>{_e(_(CATEGORIES))}</h3>"]
     for c in view.classifications:
         status = _(vocab.CLASSIFICATION_STATUS.label(c.status))
         parts.append(
@@ -211,19 +254,19 @@ def _categories_html(view: PersonView) -> str:
             f"{_actions('classification', c.id)}</p>"
         )
     if not view.classifications:
-        parts.append(f"<p class='muted'>{_e(_('None recorded.'))}</p>")
-    parts.append(f"<p>{_link('add:classification', _('Add a category'))}</p>")
+        parts.append(f"<p class='muted'>{_e(_(NONE_RECORDED))}</p>")
+    parts.append(f"<p>{_link('add:classification', _(ADD_A_CATEGORY))}</p>")
     return "".join(parts)
 
 
 def _situations_html(view: PersonView) -> str:
-    parts = [f"<h3>{_e(_('Situation over time'))}</h3>"]
+    parts = [f"<h3>{_e(_(SITUATION_OVER_TIME))}</h3>"]
     if view.situations:
-        header = (N_("Situation"), N_("Since"), N_("Until"), N_("Where"), N_("Evidence"), N_("Last contact with the child"), "")
+        header = (N_(SITUATION), N_(SINCE), N_(UNTIL), N_(WHERE), N_(EVIDENCE), N_(LAST_CONTACT_WITH_THE_CHILD), "")
         rows = ["<tr>" + "".join(f"<th>{_e(_(h) if h else '')}</th>" for h in header) + "</tr>"]
         for s in view.situations:
             until = format_partial(s.end_date) or (
-                f"{_('expected')} {format_partial(s.expected_end_date)}" if s.expected_end_date else ""
+                _(EXPECTED).format(date=format_partial(s.expected_end_date)) if s.expected_end_date else ""
             )
             where = " ".join(x for x in (s.place_province, s.place_city) if x)
             evidence = "" if s.evidence in ("", "none") else _(vocab.EVIDENCE.label(s.evidence))
@@ -234,8 +277,8 @@ def _situations_html(view: PersonView) -> str:
             )
         parts.append(f"<table>{''.join(rows)}</table>")
     else:
-        parts.append(f"<p class='muted'>{_e(_('None recorded.'))}</p>")
-    parts.append(f"<p>{_link('add:situation', _('Add a situation'))}</p>")
+        parts.append(f"<p class='muted'>{_e(_(NONE_RECORDED))}</p>")
+    parts.append(f"<p>{_link('add:situation', _(ADD_A_SITUATION))}</p>")
     return "".join(parts)
 
 
@@ -264,4 +307,4 @@ class DetailView(QTextBrowser):
         self.setHtml(html)
 
     def show_empty(self) -> None:
-        self.setHtml(f"{STYLE}<p class='muted'>{_e(_('Choose a household or a person in the list.'))}</p>")
+        self.setHtml(f"{STYLE}<p class='muted'>{_e(_(CHOOSE_A_HOUSEHOLD_OR_A))}</p>")
