@@ -125,6 +125,24 @@ def age_range(birth: ApproxDate, on: date) -> tuple[int, int]:
     return completed_years(birth.latest(), on), completed_years(birth.earliest(), on)
 
 
+ADULT_AGE = 18
+
+
+def is_minor(birth: ApproxDate, on: date) -> bool:
+    """Under 18 on ``on``, judged by the birth date's best estimate (the middle of its range when
+    approximate), so a person born "2008" is not counted a child for half a year longer than one
+    born on a known day. Lists and counts use the same estimate (``person.birth_estimate``)."""
+    return completed_years(birth.middle(), on) < ADULT_AGE
+
+
+def minor_cutoff(on: date) -> date:
+    """People whose estimated birth date is on or after this day are minors on ``on``."""
+    try:
+        return on.replace(year=on.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        return date(on.year - ADULT_AGE, 3, 1)
+
+
 def local_day(instant: datetime) -> date:
     """The calendar day in Rangtang (Asia/Shanghai) on which a UTC instant falls."""
     if instant.tzinfo is None:

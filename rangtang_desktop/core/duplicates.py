@@ -3,7 +3,8 @@
 Tibetan names repeat a great deal, so a name alone proves nothing. A valid ID number is the strongest
 key; otherwise the name (Chinese variant key or Tibetan script) must agree and further facts (birth
 date, village, household or house name, parents) must support it. Records of different sex, or born
-years apart, are never proposed. Nothing here merges anything: the result is shown to a person.
+years apart, are never proposed; nor are namesakes whose only other common fact is a village or a
+birth month. Nothing here merges anything: the result is shown to a person.
 """
 
 from __future__ import annotations
@@ -66,38 +67,45 @@ def compare(new: PersonKeys, old: PersonKeys) -> DuplicateMatch | None:
     if "unknown" not in (new.sex, old.sex) and new.sex != old.sex:
         return None
     reasons: list[Message] = []
-    score = 0
     if new.name_key and new.name_key == old.name_key:
-        score += 2
         reasons.append(Message(N_("Same name or a variant spelling of it")))
     elif new.name_bo_key and new.name_bo_key == old.name_bo_key:
-        score += 2
         reasons.append(Message(N_("Same name in Tibetan script")))
     else:
         return None
+    score = 2
+    birth_agrees, same_day = True, False
     if new.birth and old.birth:
         gap = _birth_gap_days(new.birth, old.birth)
         if gap > 2 * 366:
             return None
+        birth_agrees = gap <= BIRTH_CLOSE_DAYS
+        same_day = new.birth.is_exact and old.birth.is_exact and new.birth == old.birth
         if gap == 0:
             score += 2
             reasons.append(Message(N_("Same birth date (or overlapping approximate dates)")))
-        elif gap <= BIRTH_CLOSE_DAYS:
+        elif birth_agrees:
             score += 1
             reasons.append(Message(N_("Birth dates {days} days apart"), {"days": gap}))
+    place = family = 0
     if new.household_id and new.household_id == old.household_id:
-        score += 2
+        family += 2
         reasons.append(Message(N_("Same household")))
     elif new.house_names & old.house_names:
-        score += 1
+        place += 1
         reasons.append(Message(N_("Same house name")))
     if new.village_code and new.village_code == old.village_code:
-        score += 1
+        place += 1
         reasons.append(Message(N_("Same village")))
     if new.parent_name_keys & old.parent_name_keys:
-        score += 2
+        family += 2
         reasons.append(Message(N_("A parent with the same name")))
-    if score < SHOW_THRESHOLD:
+    score += place + family
+    # Namesakes are common: a name needs a second fact. The same exact birthday is one (the same
+    # child registered in two villages); otherwise the birth dates must agree and a place or family
+    # fact support it (parents' names repeat too), unless both are in the same household.
+    same_household = bool(new.household_id and new.household_id == old.household_id)
+    if not (same_day or same_household or (birth_agrees and place + family > 0)) or score < SHOW_THRESHOLD:
         return None
     return DuplicateMatch(old.person_id, score, reasons)
 

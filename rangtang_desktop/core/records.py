@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from . import vocab
@@ -41,6 +42,7 @@ def synced_fields(record_type: type) -> list[str]:
     return [f.name for f in dataclasses.fields(record_type) if f.name != "id"]
 
 
+@cache
 def change_keys(record_type: type) -> dict[str, tuple[str, ...]]:
     """Change-log field keys → the record fields each covers (a group covers several)."""
     keys: dict[str, tuple[str, ...]] = {}

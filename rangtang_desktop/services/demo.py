@@ -33,6 +33,7 @@ COUNTY_HOUSEHOLDS = 12_000
 TOWNSHIP_HOUSEHOLDS = 1_000
 VILLAGE_HOUSEHOLDS = (100, 130)
 HOUSEHOLDS_PER_VILLAGE = 118
+FLUSH_EVERY = 10_000  # records written through the change log between flushes
 DUPLICATE_SHARE = 0.0025  # of the children who could be entered twice; at least 3
 # 2020 census, from domain/rangtang.md; the county scale shares households in these proportions.
 TOWNSHIP_POPULATION_2020 = {
@@ -52,7 +53,9 @@ class DemoResult:
     visits: int = 0
 
     def as_json(self) -> dict[str, int]:
-        return {"households": self.households, "persons": self.persons, "children": self.children, "visits": self.visits}
+        return {
+            "households": self.households, "persons": self.persons, "children": self.children, "visits": self.visits,
+        }
 
 
 class RecordIds:
@@ -66,8 +69,8 @@ class RecordIds:
     def __call__(self) -> str:
         millis = self._next_ms
         self._next_ms += 1
-        value = (millis << 80) | (0x7 << 76) | (self._rng.getrandbits(12) << 64) | (0b10 << 62) | self._rng.getrandbits(62)
-        return str(uuid.UUID(int=value))
+        rand_a, rand_b = self._rng.getrandbits(12), self._rng.getrandbits(62)
+        return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b))
 
 
 @dataclass
@@ -96,16 +99,17 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
     try:
         today = ws.today()
         villages, home = plan_villages(rng, reference.units(ws.db, "township"), scale)
+        own_village = _first_village(villages, home)
         maker = FamilyMaker(rng, ids, today)
         for village in villages:
-            maker.add_village(village)
+            maker.add_village(village, showcase=village is own_village)
         add_duplicates(maker)
         with write_transaction(ws.db):
             reference.store_units(ws.db, [unit for v in villages for unit in (v.unit, *v.groups)])
             write_register(ws, maker.records)
             search.refresh_people(ws.db, maker.person_ids, ws.variants)
             node_role = role or ("village" if scale == "village" else "township")
-            unit_code = home.code if node_role == "township" else _first_village(villages, home).unit.code
+            unit_code = home.code if node_role == "township" else own_village.unit.code
             nodes.set_node_unit(ws.db, node_role, unit_code)
             visits = add_visit_history(ws, visit_rng, ids, maker.households)
         counts = reg.counts(ws.db, today)
@@ -122,11 +126,14 @@ def _remove_database(path: Path) -> None:
         path.with_name(name).unlink(missing_ok=True)
 
 
-def write_register(ws: Workspace, records: list[Any]) -> None:
-    """Write new records through the change log in bulk (inside the caller's transaction)."""
+def write_register(ws: Workspace, records: list[Any], batch: int = FLUSH_EVERY) -> None:
+    """Write new records through the change log in bulk (inside the caller's transaction),
+    flushing every ``batch`` records so the buffered changes stay small."""
     log = ws.changelog(bulk=True)
-    for record in records:
+    for index, record in enumerate(records, start=1):
         log.write(record, None)
+        if index % batch == 0:
+            log.flush()
     log.flush()
 
 
@@ -161,7 +168,9 @@ def add_duplicates(maker: FamilyMaker) -> None:
             school_status=source.school_status, school_name=source.school_name, boarding=source.boarding,
             notes="寄住在亲戚家",
         ))
-        maker.add(Relation(child_id=copy.id, adult_id=adult.id, kind="other_relative", actual_caregiver=True, lives_with=True))
+        maker.add(Relation(
+            child_id=copy.id, adult_id=adult.id, kind="other_relative", actual_caregiver=True, lives_with=True,
+        ))
 
 
 # -- Villages ----------------------------------------------------------------------------------------
@@ -189,9 +198,16 @@ def plan_villages(rng: random.Random, townships: list[Unit], scale: str) -> tupl
     return plans, home
 
 
-def _village(rng: random.Random, township: Unit, index: int, households: int, names: tuple[str, str, str]) -> VillagePlan:
+# Demo villages are numbered from 901 so they cannot take the code of a real village (村委会 codes
+# run from 200, e.g. 南木达村 513230101203) if the county's real list is loaded later.
+DEMO_VILLAGE_BASE = 901
+
+
+def _village(
+    rng: random.Random, township: Unit, index: int, households: int, names: tuple[str, str, str]
+) -> VillagePlan:
     name_zh, name_bo, plain = names
-    code = f"{township.code}{201 + index:03d}"
+    code = f"{township.code}{DEMO_VILLAGE_BASE + index:03d}"
     unit = Unit(code, "village", township.code, name_zh, name_bo, is_demo=True)
     profile = rng.choices(list(words.VILLAGE_PROFILES), weights=(4, 3, 3))[0]
     plan = VillagePlan(township, unit, plain, households, words.VILLAGE_PROFILES[profile])

@@ -1,12 +1,12 @@
-"""Households for the demonstration data: who lives in them, where the parents are, who cares for
-the children, and which categories the children are in.
+"""Households for the demonstration data: who lives in them and what the children are like.
 
-``FamilyMaker`` turns village plans into register records (with seeded ids) in creation order. The
+``FamilyMaker`` turns village plans into register records (with seeded ids) in creation order:
+households, their members with names, birth dates, ID numbers, schooling and health; where the
+parents are, who cares for the children and their categories come from ``demo_guardianship``. The
 proportions (weights in ``demo_names``) are chosen so that every flag rule has something to find in
-believable numbers: left-behind children with and without entrusted care, elderly or ill carers,
-orphans, de-facto unsupported children, a few children living alone, parents out of contact,
-children without hukou, drop-outs and a betrothed girl now and then. It also keeps the children
-``demo.add_duplicates`` may enter twice and the adults who could be hosting them.
+believable numbers: children living alone, without hukou, out of school, employed or betrothed now
+and then. It also keeps the children ``demo.add_duplicates`` may enter twice and the adults who
+could be hosting them.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import vocab
 from ..core.id_numbers import CHECK_CHARS, make_id_number
-from ..core.records import CareArrangement, Classification, Household, ParentSituation, Person, Relation
+from ..core.records import Household, Person
 from . import demo_names as words
+from .demo_guardianship import HARDSHIP, LIVES_WITH, GuardianshipMaker, day_within
 from .demo_names import TibetanName
 
 if TYPE_CHECKING:
@@ -30,13 +31,16 @@ HAN_SHARE = 0.05
 WITH_CHILDREN_SHARE = 0.6
 ADULT_SIBLING_SHARE = 0.2  # families with children that also have a grown-up child at home
 ELDERS_SHARE = 0.45  # families with a parent at home that also have grandparents at home
-LIVES_WITH = frozenset({"home", "serious_illness", "severe_disability"})
-# A parent in one of these (for 6 months or more) counts towards 事实无人抚养 (民发〔2019〕62号).
-UNSUPPORTING = frozenset({"imprisoned", "lost_contact", "detox", "serious_illness", "severe_disability"})
-SITUATION_KIND = {"home": "at_home", "migrant": "migrant_work", "detox": "compulsory_detox", "divorced": "divorced_not_raising"}
-# Parents' situations that make a household more likely to receive dibao.
-HARDSHIP = frozenset({"deceased", "imprisoned", "lost_contact", "detox", "serious_illness", "severe_disability"})
-IN_SCHOOL = frozenset({"kindergarten", "primary", "junior", "senior", "vocational"})
+# Rare facts the showcase village always has: (field, value, which children may get it, fields set with it).
+SHOWCASE_CHILD_FACTS: tuple[tuple[str, Any, Callable[[Any], bool], dict[str, Any]], ...] = (
+    ("marital_status", "betrothed", lambda m: m.person.sex == "female" and m.age >= 16, {}),
+    ("school_status", "dropped_out", lambda m: m.person.school_status == "junior",
+     {"school_name": "", "boarding": False}),
+    ("hukou_status", "not_registered", lambda m: m.age <= 5 and m.person.health == "healthy",
+     {"id_number": "", "hukou_place": ""}),
+    ("work", "employed", lambda m: m.age == 15,
+     {"school_status": "not_in_school_14_16", "school_name": "", "boarding": False}),
+)
 
 
 @dataclass
@@ -67,19 +71,17 @@ class Family:
         return "home" in self.states()
 
 
-def months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 class FamilyMaker:
     """Makes the register of demo villages as records with ids, in creation order."""
 
     def __init__(self, rng: random.Random, ids: Callable[[], str], today: date) -> None:
         self.rng, self.ids, self.today = rng, ids, today
+        self._used_numbers: set[str] = set()  # real ID numbers are unique; so are the demo's
+        self.guardianship = GuardianshipMaker(rng, today, self.add)
         self.records: list[Any] = []
         self.households: list[Household] = []
         self.person_ids: list[str] = []
+        self.children: list[Member] = []
         self.duplicable: list[Member] = []  # Tibetan children under 16 whose name has variant spellings
         self.hosts: list[tuple[Household, Person]] = []  # one resident adult of each household
 
@@ -92,16 +94,36 @@ class FamilyMaker:
             self.households.append(record)
         return record
 
-    def add_village(self, village: VillagePlan) -> None:
+    def add_village(self, village: VillagePlan, *, showcase: bool = False) -> None:
+        """Make the village's households; a ``showcase`` village also gets one of each rare case."""
+        rng = self.rng
+        planned: dict[int, tuple] = {}
+        if showcase:
+            numbers = rng.sample(range(1, village.households + 1), len(words.SHOWCASE_FAMILIES))
+            planned = dict(zip(numbers, words.SHOWCASE_FAMILIES, strict=True))
+        first_child = len(self.children)
         for number in range(1, village.households + 1):
-            han = self.rng.random() < HAN_SHARE
+            han = number not in planned and rng.random() < HAN_SHARE
             family = Family(self._household(village, number, han), village, han)
-            family.surname = self.rng.choice(words.HAN_SURNAMES) if han else ""
-            if self.rng.random() < WITH_CHILDREN_SHARE:
-                self._with_children(family)
+            family.surname = rng.choice(words.HAN_SURNAMES) if han else ""
+            if number in planned or rng.random() < WITH_CHILDREN_SHARE:
+                self._with_children(family, planned.get(number))
             else:
                 self._without_children(family)
             self._finish(family)
+        if showcase:
+            self._showcase_children(self.children[first_child:])
+
+    def _showcase_children(self, children: list[Member]) -> None:
+        """Give one child each rare fact of ``SHOWCASE_CHILD_FACTS`` that no child has yet."""
+        for name, value, may_have, also in SHOWCASE_CHILD_FACTS:
+            if any(getattr(c.person, name) == value for c in children):
+                continue
+            candidates = [c for c in children if may_have(c)]
+            if candidates:
+                person = self.rng.choice(candidates).person
+                for field_name, field_value in {name: value, **also}.items():
+                    setattr(person, field_name, field_value)
 
     # -- households ---------------------------------------------------------------------------------
 
@@ -114,7 +136,7 @@ class FamilyMaker:
         house_zh, house_bo = ("", "") if han else words.house_name(rng)
         months, note = self._seasonal(livelihood, han)
         housing_weights = (90, 5, 8 if livelihood == "herding" else 2, 3)
-        notice = self._day_within(700) if rng.random() < 0.85 else ""
+        notice = day_within(rng, self.today, 700) if rng.random() < 0.85 else ""
         return self.add(Household(
             village_code=village.unit.code, group_code=group.code,
             household_number=f"{village.unit.code}-{number:04d}",
@@ -207,7 +229,7 @@ class FamilyMaker:
             born = date(born.year, rng.choice((1, 7)), 1)  # registered with a made-up day
         text = {"exact": born.isoformat(), "month": born.isoformat()[:7]}.get(precision, str(born.year))
         if precision == "estimated":
-            text = str(born.year + rng.choice((0, 0, 0, -1, 1)))
+            text = str(born.year + (rng.choice((-1, 1)) if rng.random() < 0.1 else 0))  # a guess may be off
         return text, precision, born
 
     def _id_number(self, born: date, sex: str) -> tuple[str, str]:
@@ -215,7 +237,11 @@ class FamilyMaker:
         outside Rangtang, the hukou place it names."""
         rng = self.rng
         area, place, _ = rng.choices(words.ID_AREAS, weights=[a[2] for a in words.ID_AREAS])[0]
-        number = make_id_number(area, born, rng.randrange(0, 499) * 2 + (1 if sex == "male" else 2))
+        while True:
+            number = make_id_number(area, born, rng.randrange(0, 499) * 2 + (1 if sex == "male" else 2))
+            if number[:17] not in self._used_numbers:
+                self._used_numbers.add(number[:17])
+                break
         if rng.random() < 0.005:
             number = number[:17] + rng.choice([c for c in CHECK_CHARS if c != number[17]])
         return number, place if area != "513230" else ""
@@ -223,56 +249,52 @@ class FamilyMaker:
     def _phone(self) -> str:
         return "1" + self.rng.choice("35789") + "".join(self.rng.choice("0123456789") for _ in range(9))
 
-    def _day_within(self, days: int, since: date | None = None) -> str:
-        first = max(since or date.min, self.today - timedelta(days=days))
-        return (first + timedelta(days=self.rng.randint(0, max(0, (self.today - first).days)))).isoformat()
-
-    def _day_in_month(self, first: date) -> str:
-        return (first + timedelta(days=self.rng.randint(0, 27))).isoformat()
-
     # -- families --------------------------------------------------------------------------------------
 
     def _without_children(self, family: Family) -> None:
         rng = self.rng
-        kind = rng.choices(("elderly_couple", "single_elder", "young_couple", "adult_children"), weights=(40, 25, 20, 15))[0]
+        kinds = words.CHILDLESS_HOUSEHOLDS
+        kind = rng.choices(list(kinds), weights=[k[2] for k in kinds.values()])[0]
+        age = rng.randint(*kinds[kind][:2])
         if kind == "single_elder":
-            self._person(family, rng.choice(("male", "female")), rng.randint(60, 90), surname=family.surname)
+            self._person(family, rng.choice(("male", "female")), age, surname=family.surname)
         else:
-            age = rng.randint(60, 85) if kind == "elderly_couple" else rng.randint(20, 30) if kind == "young_couple" else rng.randint(42, 60)
             self._person(family, "male", age, surname=family.surname)
             self._person(family, "female", max(18, age - rng.randint(0, 5)))
-            if kind == "adult_children":
-                for _ in range(rng.randint(1, 2)):
-                    self._person(family, rng.choice(("male", "female")), rng.randint(19, min(27, age - 19)), surname=family.surname)
+            for _ in range(rng.randint(1, 2) if kind == "adult_children" else 0):
+                grown_up = rng.randint(19, min(27, age - 19))
+                self._person(family, rng.choice(("male", "female")), grown_up, surname=family.surname)
         self._economy(family, single_elder=kind == "single_elder")
 
-    def _with_children(self, family: Family) -> None:
+    def _with_children(self, family: Family, planned: tuple[str, str, bool] | None = None) -> None:
+        """Parents, children, perhaps grandparents, a grown-up sibling or a relative, and what
+        follows from where the parents are. ``planned``: (father's, mother's situation, children alone)."""
         rng = self.rng
-        father_state, mother_state = rng.choices(list(words.PARENT_SCENARIOS), weights=list(words.PARENT_SCENARIOS.values()))[0]
-        ages = self._child_ages()
-        sibling_age = rng.randint(19, 25) if rng.random() < ADULT_SIBLING_SHARE else 0
+        scenarios = words.PARENT_SCENARIOS
+        drawn = rng.choices(list(scenarios), weights=list(scenarios.values()))[0] if planned is None else ()
+        father_state, mother_state, left_alone = planned or (*drawn, False)
+        ages = [rng.randint(14, 17), rng.randint(10, 13)] if left_alone else self._child_ages()
+        sibling_age = rng.randint(19, 25) if not left_alone and rng.random() < ADULT_SIBLING_SHARE else 0
         top = max(sibling_age, ages[0])
         mother_age = top + rng.randint(18, 30)
         father_age = max(top + 19, mother_age + rng.randint(-2, 8))
-        for role, sex, age, state in (("father", "male", father_age, father_state), ("mother", "female", mother_age, mother_state)):
+        for role, age, state in (("father", father_age, father_state), ("mother", mother_age, mother_state)):
             if state != "none":
-                family.parents[role] = self._parent(family, sex, age, state)
+                family.parents[role] = self._parent(family, "male" if role == "father" else "female", age, state)
         needs_carer = not family.parent_at_home()
-        if rng.random() < (0.8 if needs_carer else ELDERS_SHARE):
+        if not left_alone and rng.random() < (0.8 if needs_carer else ELDERS_SHARE):
             self._elders(family, needs_carer)
         if sibling_age:
-            family.carers.append((self._person(family, rng.choice(("male", "female")), sibling_age, surname=family.surname), "elder_sibling"))
-        alone = ages[-1] >= 10 and ages[0] >= 14 and rng.random() < 0.3  # older children left on their own
+            sibling = self._person(family, rng.choice(("male", "female")), sibling_age, surname=family.surname)
+            family.carers.append((sibling, "elder_sibling"))
+        alone = left_alone or (ages[-1] >= 10 and ages[0] >= 14 and rng.random() < 0.3)  # older children on their own
         if needs_carer and not family.elders and not family.carers and not alone:
-            family.carers.append((self._person(family, rng.choice(("male", "female")), rng.randint(25, 50)), "other_relative"))
+            relative = self._person(family, rng.choice(("male", "female")), rng.randint(25, 50))
+            family.carers.append((relative, "other_relative"))
         for age in ages:
             family.children.append(self._child(family, age))
-        for parent in family.parents.values():
-            self._situation(family, parent)
-        self._relations(family)
         self._economy(family)
-        self._care(family)
-        self._classify(family)
+        self.guardianship.add_for(family)
 
     def _child_ages(self) -> list[int]:
         rng = self.rng
@@ -313,7 +335,8 @@ class FamilyMaker:
 
     def _disability(self, person: Person, *, severe: bool) -> None:
         rng = self.rng
-        code, digit, _ = rng.choices(words.DISABILITY_CATEGORIES, weights=[c[2] for c in words.DISABILITY_CATEGORIES])[0]
+        categories = words.DISABILITY_CATEGORIES
+        code, digit, _ = rng.choices(categories, weights=[c[2] for c in categories])[0]
         levels = ("1", "2") if severe and code not in ("intellectual", "mental") else ("1", "2", "3", "4")
         level = rng.choice(levels)
         person.health, person.disability_category, person.disability_level = "disabled", code, level
@@ -342,7 +365,7 @@ class FamilyMaker:
         if age >= 10:
             person.mental_health_concern = rng.random() < 0.015
             if rng.random() < 0.05:
-                person.behaviours = [rng.choice(("truancy", "internet", "runs_away", "smoking_drinking", "bullied", "bullying"))]
+                person.behaviours = [rng.choice(words.CHILD_BEHAVIOURS)]
             out_of_school = person.school_status in ("dropped_out", "not_in_school_14_16", "left_school")
             if herding and age >= 12 and rng.random() < (0.5 if out_of_school else 0.06):
                 person.work = "family_herding"
@@ -352,6 +375,7 @@ class FamilyMaker:
                 person.work = "chores"
         if sex == "female" and age >= 16 and rng.random() < 0.015:
             person.marital_status = "betrothed"
+        self.children.append(member)
         if not family.han and age < 16 and member.name and member.name.has_variants:
             self.duplicable.append(member)
         return member
@@ -377,160 +401,3 @@ class FamilyMaker:
         elif status in ("junior", "senior", "vocational"):
             person.school_name = words.VOCATIONAL_SCHOOL if status == "vocational" else words.SECONDARY_SCHOOL
             person.boarding = self.rng.random() < 0.9
-
-    # -- parents' situations, relations, care and categories ---------------------------------------------
-
-    def _situation(self, family: Family, parent: Member) -> None:
-        rng, state = self.rng, parent.state
-        situation = ParentSituation(person_id=parent.person.id, kind=SITUATION_KIND.get(state, state))
-        if state == "home":
-            self.add(situation)
-            return
-        if state == "deceased":  # since the youngest child was born (a father: or just before)
-            youngest = min(c.age for c in family.children)
-            months = rng.randint(1, max(1, 12 * youngest + (6 if parent.person.sex == "male" else 0)))
-        else:
-            ranges = words.SITUATION_MONTHS[state]
-            low, high, _ = rng.choices(ranges, weights=[r[2] for r in ranges])[0]
-            months = rng.randint(low, high)
-        parent.months = months
-        since = months_before(self.today, months)
-        situation.start_date = since.isoformat()[:7]
-        self._situation_facts(situation, parent, since)
-        self.add(situation)
-
-    def _situation_facts(self, situation: ParentSituation, parent: Member, since: date) -> None:
-        """Place, evidence and contact for a parent who is not at home."""
-        rng, state = self.rng, parent.state
-        reference = words.DOCUMENT_REFS.get(state, "").format(year=since.year, number=rng.randint(1, 180))
-        if state == "migrant":
-            province, city, outside, _ = rng.choices(words.WORK_PLACES, weights=[w[3] for w in words.WORK_PLACES])[0]
-            situation.place_province, situation.place_city, situation.outside_county = province, city, outside
-            if rng.random() < 0.3:
-                situation.expected_end_date = months_before(self.today, -rng.randint(1, 10)).isoformat()[:7]
-            situation.last_contact_on, situation.contact_frequency = self._contact(parent.months, (70, 18, 9, 3))
-            situation.notes = rng.choice(words.WORK_NOTES)
-        elif state == "deceased":
-            situation.start_date = self._day_in_month(since)
-            situation.evidence = rng.choices(("death_certificate", "hukou_cancellation", "none"), weights=(85, 10, 5))[0]
-            situation.evidence_ref = f"K51{rng.randrange(10**7, 10**8)}" if situation.evidence == "death_certificate" else ""
-        elif state in ("imprisoned", "detox"):
-            situation.expected_end_date = months_before(self.today, -rng.randint(6, 60)).isoformat()[:7]
-            if rng.random() < 0.8:
-                situation.evidence = "prison_document"
-                situation.evidence_ref = reference
-        elif state == "lost_contact":
-            situation.last_contact_on, situation.contact_frequency = self._day_in_month(since), "never"
-            if rng.random() < 0.55:
-                situation.evidence, situation.evidence_ref = "police_missing_report", reference
-        elif state == "serious_illness":
-            situation.evidence, situation.evidence_ref = "hospital_diagnosis", rng.choice(words.HOSPITALS)
-            situation.notes = parent.person.illness
-        elif state == "severe_disability":
-            situation.evidence, situation.evidence_ref = "disability_certificate", parent.person.disability_certificate
-        elif state == "divorced":
-            situation.last_contact_on, situation.contact_frequency = self._contact(parent.months, (0, 30, 40, 30))
-            if rng.random() < 0.4:
-                situation.evidence, situation.evidence_ref = "court_judgment", reference
-
-    def _contact(self, months: int, weights: tuple[int, ...]) -> tuple[str, str]:
-        frequency = self.rng.choices(vocab.CONTACT_FREQUENCY.codes, weights=weights)[0]
-        low, high = words.CONTACT_DAYS[frequency]
-        days = min(self.rng.randint(low, high), months * 30)
-        return (self.today - timedelta(days=days)).isoformat(), frequency
-
-    def _unsupported(self, family: Family) -> bool:
-        """事实无人抚养: both parents unable (for six months or more), or one dead and the other unable."""
-        parents = list(family.parents.values())
-        if len(parents) != 2 or all(p.state == "deceased" for p in parents):
-            return False
-        return all(
-            p.state == "deceased" or (p.state in UNSUPPORTING and (p.months >= 6 or p.state in LIVES_WITH))
-            for p in parents
-        )
-
-    def _relations(self, family: Family) -> None:
-        at_home = family.parent_at_home()
-        no_guardian = all(s == "deceased" for s in family.states()) or self._unsupported(family)
-        others = family.elders + family.carers
-        for child in family.children:
-            for kind, parent in family.parents.items():
-                self._relate(child, parent, kind, parent.state != "deceased", parent.state == "home", parent.state in LIVES_WITH)
-            for index, (adult, kind) in enumerate(others):
-                caring = not at_home and (kind != "elder_sibling" or not family.elders)
-                self._relate(child, adult, kind, no_guardian and index == 0, caring, True)
-
-    def _relate(self, child: Member, adult: Member, kind: str, legal: bool, caring: bool, lives: bool) -> None:
-        self.add(Relation(
-            child_id=child.person.id, adult_id=adult.person.id, kind=kind,
-            legal_guardian=legal, actual_caregiver=caring, lives_with=lives,
-        ))
-
-    def _care(self, family: Family) -> None:
-        """Entrusted care when the parents are away for work (missing for some children on purpose)."""
-        rng = self.rng
-        migrants = [p for p in family.parents.values() if p.state == "migrant"]
-        carers = [m for m, _ in family.elders + family.carers]
-        if family.parent_at_home() or not migrants or not carers or rng.random() < 0.12:
-            return
-        carer = carers[0]
-        start = months_before(self.today, max(p.months for p in migrants))
-        old = carer.age >= 70
-        health = rng.choices(vocab.CARER_HEALTH.codes, weights=(60, 30, 8, 2) if old else (90, 7, 2, 1))[0]
-        capable = not ((health == "disabled" and rng.random() < 0.5) or (carer.age >= 80 and rng.random() < 0.3) or rng.random() < 0.01)
-        unfit = [rng.choice(vocab.CARER_DISQUALIFIERS.codes)] if rng.random() < 0.015 else []
-        village_notice = self._day_within(400, start) if rng.random() < 0.75 else ""
-        signed = self._day_within(400, start) if rng.random() < 0.7 else ""
-        for child in family.children:
-            in_school = child.person.school_status in IN_SCHOOL
-            self.add(CareArrangement(
-                child_id=child.person.id, carer_id=carer.person.id, start_date=start.isoformat()[:7],
-                notice_school_on=self._day_within(400, start) if in_school and rng.random() < 0.7 else "",
-                notice_village_on=village_notice, confirmation_signed_on=signed, carer_full_capacity=capable,
-                carer_health=health, disqualifiers=unfit, child_view_recorded=child.age >= 8 and rng.random() < 0.4,
-            ))
-
-    def _classify(self, family: Family) -> None:
-        """Categories: those that follow from the household are decided once for all its children."""
-        rng, states = self.rng, family.states()
-        long_away = [p.state == "migrant" and p.months >= 3 for p in family.parents.values()]
-        since = min((p.months for p in family.parents.values() if p.state != "home"), default=36)
-        household_kinds = []
-        if len(states) == 2 and all(long_away):
-            household_kinds.append("left_behind_both")
-        elif any(long_away) and set(states) & {"serious_illness", "severe_disability"}:
-            household_kinds.append("left_behind_one")
-        if len(states) == 2 and all(s == "deceased" for s in states):
-            household_kinds.append("orphan_scattered")
-        elif self._unsupported(family):
-            household_kinds.append("de_facto_unsupported")
-        if "imprisoned" in states:
-            household_kinds.append("child_of_prisoner")
-        if set(family.household.economic_status) & {"dibao", "tekun"}:
-            household_kinds.append("difficulty_poverty")
-            since = 36
-        draws = {kind: rng.random() for kind in household_kinds}
-        for child in family.children:
-            for kind in household_kinds:
-                if not kind.startswith("left_behind") or child.age < 16:
-                    self._classification(child, kind, draws[kind], since)
-            if child.person.health in ("disabled", "seriously_ill"):
-                kind = "difficulty_disability" if child.person.health == "disabled" else "difficulty_illness"
-                self._classification(child, kind, rng.random(), 36)
-
-    def _classification(self, child: Member, kind: str, draw: float, months: int) -> None:
-        """Recognised (after the situation began and the child was born), pending, or not yet recorded."""
-        rng = self.rng
-        recognised, pending = words.CLASSIFICATION_ODDS[kind]
-        longest = min(30 * months, 365 * child.age + 180, 1000)
-        if draw < recognised and longest > 30:
-            day = self.today - timedelta(days=rng.randint(30, longest))
-            self.add(Classification(
-                child_id=child.person.id, kind=kind, status="recognised", recognised_by=words.RECOGNISED_BY,
-                status_date=day.isoformat(),
-                document_number=words.DOCUMENT_REFS["recognition"].format(year=day.year, number=rng.randint(1, 120)),
-                benefits=list(words.CLASSIFICATION_BENEFITS.get(kind, ())),
-            ))
-        elif draw < recognised + pending:
-            day = self.today - timedelta(days=rng.randint(0, 30))
-            self.add(Classification(child_id=child.person.id, kind=kind, status="pending", status_date=day.isoformat()))

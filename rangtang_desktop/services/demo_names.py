@@ -155,6 +155,7 @@ CHILD_ILLNESSES = (
     ("大骨节病", True, 4), ("先天性心脏病", True, 3), ("包虫病", True, 3), ("白血病", True, 1),
     ("肺结核", False, 2), ("癫痫", False, 2), ("肾病综合征", True, 1), ("1型糖尿病", False, 1),
 )
+CHILD_BEHAVIOURS = ("truancy", "internet", "runs_away", "smoking_drinking", "bullied", "bullying")
 ADULT_ILLNESSES = ("肝包虫病", "肺结核", "尿毒症", "脑梗后遗症", "大骨节病（重度）", "乙肝肝硬化", "胃癌")
 DISABILITY_CATEGORIES = (
     ("visual", 1, 2), ("hearing", 2, 2), ("speech", 3, 1), ("physical", 4, 4),
@@ -339,6 +340,18 @@ CLASSIFICATION_BENEFITS = {
     "orphan_scattered": ("orphan_allowance",), "de_facto_unsupported": ("unsupported_allowance",),
     "difficulty_poverty": ("dibao", "education_aid"), "difficulty_disability": ("disability_subsidy",),
     "difficulty_illness": ("medical_aid",),
+}
+# The node's own village always has one household of each of these, so that every flag rule has an
+# example even in a village-scale demo: (father's situation, mother's situation, children live alone).
+SHOWCASE_FAMILIES = (
+    ("deceased", "deceased", False), ("imprisoned", "lost_contact", False), ("deceased", "lost_contact", False),
+    ("migrant", "severe_disability", False), ("lost_contact", "home", False), ("migrant", "divorced", False),
+    ("migrant", "migrant", False), ("migrant", "migrant", False), ("migrant", "migrant", True),
+)
+# Households without children: (youngest, oldest age of the eldest member, weight).
+CHILDLESS_HOUSEHOLDS = {
+    "elderly_couple": (60, 85, 40), "single_elder": (60, 90, 25), "young_couple": (20, 30, 20),
+    "adult_children": (42, 60, 15),
 }
 CHILD_COUNT_WEIGHTS = {1: 38, 2: 37, 3: 17, 4: 8}
 # Livelihood weights (farming, herding, mixed, other) by kind of village.

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..core import vocab
-from ..core.dates import ApproxDate, DateError, age_range
+from ..core.dates import ApproxDate, DateError, is_minor
 from ..core.duplicates import compare
 from ..core.msg import N_, Message
 from ..storage import register as reg
@@ -110,7 +110,7 @@ def _children_without_guardian(ws: Workspace) -> list[QualityItem]:
             birth = ApproxDate.parse(row["birth_date"], row["birth_precision"] or "exact")
         except DateError:
             continue
-        if age_range(birth, today)[0] < 18:
+        if is_minor(birth, today):
             items.append(QualityItem("child_without_guardian", row["id"], Message(N_("No legal guardian recorded"))))
     return items
 

@@ -15,7 +15,7 @@ def household_ids(ws: Workspace, where: ListFilter) -> list[str]:
 
 
 def household_rows(ws: Workspace, ids: list[str]) -> dict[str, dict]:
-    return reg.household_rows(ws.db, ids)
+    return reg.household_rows(ws.db, ids, ws.today())
 
 
 def person_ids(ws: Workspace, where: ListFilter) -> list[str]:

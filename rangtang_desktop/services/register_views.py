@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import records
-from ..core.dates import age_range
+from ..core.dates import age_range, is_minor
 from ..core.id_numbers import IdCheck, check_id_number
 from ..core.validation import Problem, birth_of, validate
 from ..storage import register as reg
@@ -18,10 +18,7 @@ class Member:
     person: records.Person
     age: tuple[int, int] | None  # youngest and oldest possible completed age
     situation: records.ParentSituation | None  # the current one, if any
-
-    @property
-    def is_minor(self) -> bool:
-        return self.age is not None and self.age[0] < 18
+    is_minor: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,10 +53,7 @@ class PersonView:
     care: list[CareView] = field(default_factory=list)
     classifications: list[records.Classification] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def is_minor(self) -> bool:
-        return self.age is not None and self.age[0] < 18
+    is_minor: bool = False
 
 
 def current_situation(situations: list[records.ParentSituation], today_text: str) -> records.ParentSituation | None:
@@ -73,11 +67,16 @@ def _age(ws: Workspace, person: records.Person) -> tuple[int, int] | None:
     return age_range(birth, ws.today()) if birth else None
 
 
+def _minor(ws: Workspace, person: records.Person) -> bool:
+    birth = birth_of(person)
+    return birth is not None and is_minor(birth, ws.today())
+
+
 def household_view(ws: Workspace, household_id: str) -> HouseholdView:
     household = reg.get(ws.db, "household", household_id)
     today = ws.today().isoformat()
     members = [
-        Member(p, _age(ws, p), current_situation(reg.situations_of(ws.db, p.id), today))
+        Member(p, _age(ws, p), current_situation(reg.situations_of(ws.db, p.id), today), _minor(ws, p))
         for p in reg.members(ws.db, household_id)
     ]
     members.sort(key=lambda m: (m.is_minor, -(m.age[1] if m.age else 0)))
@@ -117,6 +116,7 @@ def person_view(ws: Workspace, person_id: str) -> PersonView:
         care=[CareView(c, others.get(c.carer_id), _age(ws, others[c.carer_id]) if c.carer_id in others else None) for c in care],
         classifications=reg.classifications_of(ws.db, person_id),
         warnings=[p for p in validate(person, ws.today()) if not p.is_error],
+        is_minor=_minor(ws, person),
     )
 
 

@@ -8,6 +8,12 @@ supersedes, and the value shown is the head with the greatest (hlc, node id).
 
 A record's creation logs only its non-empty fields; a record first seen through received changes
 starts from empty values, so every laptop materialises the same state from the same changes.
+
+Storage is compact, because a county holds over a million changes: a change is identified by its
+node and that node's sequence number (``op_id`` is ``"<node id>:<seq>"``); node and author ids are
+stored once, in ``origin`` and ``author``, and referred to by number; heads are the changes of a field
+that no change supersedes (``change_superseded``). The ``change_log`` view shows changes with their
+full ids.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ import sqlite_utils
 
 from ..core import records
 from ..core.hlc import HybridClock, Timestamp
-from ..core.ids import new_id
 from .meta import get_meta, set_meta
 
 
@@ -79,7 +84,6 @@ def record_values(record: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Change:
-    op_id: str
     node_id: str
     seq: int
     hlc: int
@@ -92,27 +96,52 @@ class Change:
     reason: str = ""
 
     @property
+    def op_id(self) -> str:
+        return op_id(self.node_id, self.seq)
+
+    @property
     def timestamp(self) -> Timestamp:
         return Timestamp.unpack(self.hlc, self.node_id)
 
-    def as_row(self) -> tuple:
-        return (
-            self.op_id, self.node_id, self.seq, self.hlc, self.entity, self.entity_id, self.field,
-            self.value, canonical_json(list(self.prev_op_ids)), self.author, self.reason,
-        )
+
+def op_id(node_id: str, seq: int) -> str:
+    """The id of a change: the node that wrote it and its sequence number there."""
+    return f"{node_id}:{seq}"
+
+
+def split_op_id(value: str) -> tuple[str, int]:
+    node_id, seq = value.rsplit(":", 1)
+    return node_id, int(seq)
 
 
 _INSERT_CHANGE = (
-    "INSERT INTO change (op_id, node_id, seq, hlc, entity, entity_id, field, value, prev_op_ids, "
-    "author, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO change (origin, seq, hlc, entity, entity_id, field, value, prev_op_ids, author, reason) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
 def change_from_row(row: dict) -> Change:
+    """A change from a row of the ``change_log`` view."""
     return Change(
-        row["op_id"], row["node_id"], row["seq"], row["hlc"], row["entity"], row["entity_id"],
-        row["field"], row["value"], tuple(json.loads(row["prev_op_ids"])), row["author"], row["reason"],
+        row["node_id"], row["seq"], row["hlc"], row["entity"], row["entity_id"], row["field"], row["value"],
+        tuple(json.loads(row["prev_op_ids"])), row["author"], row["reason"],
     )
+
+
+def _ref(db: sqlite_utils.Database, table: str, column: str, value: str) -> int:
+    """The local number of a node id (``origin``) or user id (``author``), added when new."""
+    row = db.execute(f"SELECT ref FROM {table} WHERE {column} = ?", [value]).fetchone()
+    if row:
+        return row[0]
+    return db.execute(f"INSERT INTO {table} ({column}) VALUES (?)", [value]).lastrowid
+
+
+def origin_ref(db: sqlite_utils.Database, node_id: str) -> int:
+    return _ref(db, "origin", "node_id", node_id)
+
+
+def author_ref(db: sqlite_utils.Database, user_id: str) -> int:
+    return _ref(db, "author", "user_id", user_id)
 
 
 def _key_value(names: tuple[str, ...], key: str, values: dict[str, Any]) -> Any:
@@ -130,6 +159,17 @@ def _key_columns(record_type: type, key: str, value: Any) -> dict[str, Any]:
     return {name: to_column(value.get(name, empty_value(record_type, name))) for name in names}
 
 
+def heads(db: sqlite_utils.Database, entity_id: str, key: str) -> tuple[str, ...]:
+    """The op ids of a field's current heads: its changes that no known change supersedes."""
+    rows = db.execute(
+        """SELECT o.node_id, c.seq FROM change c JOIN origin o ON o.ref = c.origin
+           WHERE c.entity_id = ? AND c.field = ?
+             AND NOT EXISTS (SELECT 1 FROM change_superseded s WHERE s.origin = c.origin AND s.seq = c.seq)""",
+        [entity_id, key],
+    ).fetchall()
+    return tuple(sorted(op_id(node, seq) for node, seq in rows))
+
+
 class ChangeLog:
     """Writes the changes of one node and author inside the caller's transaction.
 
@@ -144,9 +184,10 @@ class ChangeLog:
         self.bulk = bulk
         last = get_meta(db, "hlc")
         self.clock = HybridClock(node_id, Timestamp.unpack(int(last), node_id) if last else None)
+        self._origin = origin_ref(db, node_id)
+        self._author = author_ref(db, author)
         self._next_seq: int | None = None
         self._changes: list[tuple] = []
-        self._heads: list[tuple] = []
         self._rows: dict[str, list[dict]] = {}
 
     # -- writing -----------------------------------------------------------------------------
@@ -156,17 +197,18 @@ class ChangeLog:
         update the register table. Returns the change keys written."""
         entity = records.entity_name(record)
         record_type = type(record)
+        keys = records.change_keys(record_type)
         new_values = record_values(record)
         old_values = record_values(old) if old is not None else None
         written = []
-        for key, names in records.change_keys(record_type).items():
+        for key, names in keys.items():
             value = _key_value(names, key, new_values)
             if old_values is None:
                 if is_empty(value):
                     continue
             elif value == _key_value(names, key, old_values):
                 continue
-            prev = () if old_values is None else self._heads_of(record.id, key)
+            prev = () if old_values is None else heads(self.db, record.id, key)
             self._log(entity, record.id, key, value, prev, reason)
             written.append(key)
         if old_values is None:
@@ -174,19 +216,12 @@ class ChangeLog:
         elif written:
             columns: dict[str, Any] = {}
             for key in written:
-                columns.update(_key_columns(record_type, key, _key_value(records.change_keys(record_type)[key], key, new_values)))
+                columns.update(_key_columns(record_type, key, _key_value(keys[key], key, new_values)))
             assignments = ", ".join(f"{name} = ?" for name in columns)
             self.db.execute(f"UPDATE {entity} SET {assignments} WHERE id = ?", [*columns.values(), record.id])
         if written and not self.bulk:
             self._save_position()
         return written
-
-    def _heads_of(self, entity_id: str, key: str) -> tuple[str, ...]:
-        rows = self.db.execute(
-            "SELECT op_id FROM field_head WHERE entity_id = ? AND field = ? ORDER BY op_id",
-            [entity_id, key],
-        ).fetchall()
-        return tuple(r[0] for r in rows)
 
     def _take_seq(self) -> int:
         if self._next_seq is None:
@@ -197,21 +232,20 @@ class ChangeLog:
         return seq
 
     def _log(self, entity: str, entity_id: str, key: str, value: Any, prev: tuple[str, ...], reason: str) -> None:
-        change = Change(
-            new_id(), self.node_id, self._take_seq(), self.clock.now().packed, entity, entity_id, key,
-            canonical_json(value), prev, self.author, reason,
+        row = (
+            self._origin, self._take_seq(), self.clock.now().packed, entity, entity_id, key,
+            canonical_json(value), canonical_json(list(prev)), self._author, reason,
         )
         if self.bulk and not prev:
-            self._changes.append(change.as_row())
-            self._heads.append((entity_id, key, change.op_id))
+            self._changes.append(row)
             return
-        self.db.execute(_INSERT_CHANGE, change.as_row())
-        for op_id in prev:
-            self.db.execute("INSERT OR IGNORE INTO change_superseded (op_id) VALUES (?)", [op_id])
+        self.db.execute(_INSERT_CHANGE, row)
+        for previous in prev:
+            node_id, seq = split_op_id(previous)
             self.db.execute(
-                "DELETE FROM field_head WHERE entity_id = ? AND field = ? AND op_id = ?", [entity_id, key, op_id]
+                "INSERT OR IGNORE INTO change_superseded (origin, seq) VALUES (?, ?)",
+                [origin_ref(self.db, node_id), seq],
             )
-        self.db.execute("INSERT INTO field_head (entity_id, field, op_id) VALUES (?, ?, ?)", [entity_id, key, change.op_id])
 
     def _insert_row(self, entity: str, record: Any) -> None:
         row = {"id": record.id, **{k: to_column(v) for k, v in record_values(record).items()}}
@@ -236,8 +270,7 @@ class ChangeLog:
                 [[row[c] for c in columns] for row in rows],
             )
         self.db.conn.executemany(_INSERT_CHANGE, self._changes)
-        self.db.conn.executemany("INSERT INTO field_head (entity_id, field, op_id) VALUES (?, ?, ?)", self._heads)
-        self._rows, self._changes, self._heads = {}, [], []
+        self._rows, self._changes = {}, []
         self._save_position()
 
 
@@ -250,19 +283,18 @@ def changes_of(db: sqlite_utils.Database, entity_ids: Iterable[str]) -> list[Cha
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
-    rows = db.query(f"SELECT * FROM change WHERE entity_id IN ({marks}) ORDER BY hlc, node_id", ids)
+    rows = db.query(f"SELECT * FROM change_log WHERE entity_id IN ({marks}) ORDER BY hlc, node_id", ids)
     return [change_from_row(row) for row in rows]
 
 
 def changes_by_op(db: sqlite_utils.Database, op_ids: Iterable[str]) -> dict[str, Change]:
-    ids = list(op_ids)
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    return {
-        row["op_id"]: change_from_row(row)
-        for row in db.query(f"SELECT * FROM change WHERE op_id IN ({marks})", ids)
-    }
+    found = {}
+    for value in op_ids:
+        node_id, seq = split_op_id(value)
+        rows = list(db.query("SELECT * FROM change_log WHERE node_id = ? AND seq = ?", [node_id, seq]))
+        if rows:
+            found[value] = change_from_row(rows[0])
+    return found
 
 
 def change_count(db: sqlite_utils.Database) -> int:

@@ -72,9 +72,16 @@ def m001_register(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL
         );
 
+        CREATE TABLE origin (
+            ref INTEGER PRIMARY KEY,
+            node_id TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE author (
+            ref INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL UNIQUE
+        );
         CREATE TABLE change (
-            op_id TEXT PRIMARY KEY,
-            node_id TEXT NOT NULL,
+            origin INTEGER NOT NULL REFERENCES origin(ref),
             seq INTEGER NOT NULL,
             hlc INTEGER NOT NULL,
             entity TEXT NOT NULL,
@@ -82,18 +89,21 @@ def m001_register(db: sqlite_utils.Database) -> None:
             field TEXT NOT NULL,
             value TEXT NOT NULL,
             prev_op_ids TEXT NOT NULL DEFAULT '[]',
-            author TEXT NOT NULL,
+            author INTEGER NOT NULL REFERENCES author(ref),
             reason TEXT NOT NULL DEFAULT '',
-            UNIQUE (node_id, seq)
-        );
-        CREATE INDEX change_entity ON change(entity_id);
-        CREATE TABLE change_superseded (op_id TEXT PRIMARY KEY) WITHOUT ROWID;
-        CREATE TABLE field_head (
-            entity_id TEXT NOT NULL,
-            field TEXT NOT NULL,
-            op_id TEXT NOT NULL,
-            PRIMARY KEY (entity_id, field, op_id)
+            PRIMARY KEY (origin, seq)
         ) WITHOUT ROWID;
+        CREATE INDEX change_field ON change(entity_id, field);
+        CREATE TABLE change_superseded (
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE VIEW change_log AS
+            SELECT o.node_id || ':' || c.seq AS op_id, o.node_id AS node_id, c.seq AS seq, c.hlc AS hlc,
+                   c.entity AS entity, c.entity_id AS entity_id, c.field AS field, c.value AS value,
+                   c.prev_op_ids AS prev_op_ids, a.user_id AS author, c.reason AS reason
+            FROM change c JOIN origin o ON o.ref = c.origin JOIN author a ON a.ref = c.author;
 
         CREATE TABLE household (
             id TEXT PRIMARY KEY,
@@ -153,6 +163,7 @@ def m001_register(db: sqlite_utils.Database) -> None:
             deleted INTEGER NOT NULL DEFAULT 0,
             merged_into TEXT NOT NULL DEFAULT '',
             id_check TEXT NOT NULL DEFAULT 'absent',
+            birth_estimate TEXT NOT NULL DEFAULT '',
             name_key TEXT NOT NULL DEFAULT '',
             name_bo_key TEXT NOT NULL DEFAULT '',
             sort_key TEXT NOT NULL DEFAULT ''
@@ -161,7 +172,7 @@ def m001_register(db: sqlite_utils.Database) -> None:
         CREATE INDEX person_name_key ON person(name_key);
         CREATE INDEX person_name_bo_key ON person(name_bo_key);
         CREATE INDEX person_id_number ON person(id_number);
-        CREATE INDEX person_birth ON person(birth_date);
+        CREATE INDEX person_birth ON person(birth_estimate);
 
         CREATE TABLE person_search (
             person_id TEXT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,

@@ -11,25 +11,12 @@ from typing import Any
 import sqlite_utils
 
 from ..core import records
+from ..core.dates import minor_cutoff
 from ..core.errors import RecordNotFound
 from .changelog import row_to_record
 
-# SQL for the latest day a partial birth date can be ("2015" → 2015-12-31, "2015-03" → 2015-03-31
-# is approximated by day 31, which compares correctly as text).
-LATEST_BIRTH = (
-    "CASE length(birth_date) WHEN 4 THEN birth_date || '-12-31' "
-    "WHEN 7 THEN birth_date || '-31' ELSE birth_date END"
-)
 LIVE = "deleted = 0"
 LIVE_PERSON = "p.deleted = 0 AND p.merged_into = ''"
-
-
-def minor_cutoff(today: date) -> str:
-    """People whose latest possible birth date is on or after this day can still be under 18."""
-    try:
-        return today.replace(year=today.year - 18).isoformat()
-    except ValueError:  # 29 February
-        return date(today.year - 18, 3, 1).isoformat()
 
 
 def get(db: sqlite_utils.Database, entity: str, record_id: str) -> Any:
@@ -122,18 +109,19 @@ def household_ids(db: sqlite_utils.Database, where: ListFilter) -> list[str]:
     return [r[0] for r in db.execute(sql, params)]
 
 
-def household_rows(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
-    """Snapshots for a page of households, with their members' birth dates for counting."""
+def household_rows(db: sqlite_utils.Database, ids: list[str], today: date) -> dict[str, dict]:
+    """Snapshots for a page of households, with their numbers of members and of minors."""
     if not ids:
         return {}
     marks = ", ".join("?" for _ in ids)
-    rows = {r["id"]: dict(r, births=[]) for r in db.query(f"SELECT * FROM household WHERE id IN ({marks})", ids)}
-    for member in db.query(
-        f"SELECT household_id, birth_date, birth_precision FROM person p "
-        f"WHERE household_id IN ({marks}) AND {LIVE_PERSON}",
-        ids,
+    rows = {r["id"]: dict(r, members=0, minors=0) for r in db.query(f"SELECT * FROM household WHERE id IN ({marks})", ids)}
+    for count in db.query(
+        f"""SELECT household_id, count(*) AS members,
+                   sum(birth_estimate != '' AND birth_estimate >= ?) AS minors
+            FROM person p WHERE household_id IN ({marks}) AND {LIVE_PERSON} GROUP BY household_id""",
+        [minor_cutoff(today).isoformat(), *ids],
     ):
-        rows[member["household_id"]]["births"].append((member["birth_date"], member["birth_precision"]))
+        rows[count["household_id"]].update(members=count["members"], minors=count["minors"])
     return rows
 
 
@@ -146,8 +134,8 @@ def person_ids(db: sqlite_utils.Database, where: ListFilter, today: date) -> lis
         clauses.append("h.group_code = ?")
         params.append(where.group_code)
     if where.children_only:
-        clauses.append(f"p.birth_date != '' AND ({LATEST_BIRTH.replace('birth_date', 'p.birth_date')}) >= ?")
-        params.append(minor_cutoff(today))
+        clauses.append("p.birth_estimate != '' AND p.birth_estimate >= ?")
+        params.append(minor_cutoff(today).isoformat())
     sql = (
         "SELECT p.id FROM person p LEFT JOIN household h ON h.id = p.household_id "
         f"WHERE {' AND '.join(clauses)} ORDER BY p.sort_key, p.id"
@@ -190,11 +178,11 @@ def next_household_number(db: sqlite_utils.Database, village_code: str) -> str:
 
 
 def counts(db: sqlite_utils.Database, today: date) -> dict[str, int]:
-    """Households, people and (possible) minors in the register."""
+    """Households, people and minors (by estimated birth date, as ``core.dates.is_minor``)."""
     households = db.execute(f"SELECT count(*) FROM household WHERE {LIVE}").fetchone()[0]
     persons = db.execute(f"SELECT count(*) FROM person p WHERE {LIVE_PERSON}").fetchone()[0]
     children = db.execute(
-        f"SELECT count(*) FROM person p WHERE {LIVE_PERSON} AND birth_date != '' AND ({LATEST_BIRTH}) >= ?",
-        [minor_cutoff(today)],
+        f"SELECT count(*) FROM person p WHERE {LIVE_PERSON} AND birth_estimate != '' AND birth_estimate >= ?",
+        [minor_cutoff(today).isoformat()],
     ).fetchone()[0]
     return {"households": households, "persons": persons, "children": children}

@@ -1,6 +1,7 @@
 """Finding people: the derived name keys on ``person`` and the ``person_search`` text, and the query.
 
-Derived columns (ID check status, variant name key, Tibetan key, pinyin sort key) and the search text
+Derived columns (ID check status, variant name key, Tibetan key, pinyin sort key, estimated birth
+date) and the search text
 are local: they are rebuilt from the synced fields whenever a person or their household changes,
 and all of them when the variant table changes.
 
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from ..core import names
+from ..core.dates import ApproxDate, DateError
 from ..core.id_numbers import check_id_number
 from ..core.names import VariantTable
 from .meta import get_meta, set_meta
@@ -35,7 +37,7 @@ def refresh_people(db: sqlite_utils.Database, person_ids: Iterable[str], variant
     for chunk in _chunks(ids):
         marks = ", ".join("?" for _ in chunk)
         rows = db.query(
-            f"""SELECT p.id, p.name_zh, p.name_bo, p.aliases, p.id_number, p.birth_date, p.sex,
+            f"""SELECT p.id, p.name_zh, p.name_bo, p.aliases, p.id_number, p.birth_date, p.birth_precision, p.sex,
                        p.deleted, p.merged_into,
                        h.house_name_zh, h.house_name_bo, h.household_number
                 FROM person p LEFT JOIN household h ON h.id = p.household_id
@@ -47,7 +49,7 @@ def refresh_people(db: sqlite_utils.Database, person_ids: Iterable[str], variant
             name_key = names.name_key(row["name_zh"], variants) if row["name_zh"] else ""
             bo_key = names.normalize_tibetan(row["name_bo"])
             sort_key = names.pinyin_full(row["name_zh"]) if row["name_zh"] else bo_key
-            updates.append((status, name_key, bo_key, sort_key, row["id"]))
+            updates.append((status, name_key, bo_key, sort_key, _birth_estimate(row), row["id"]))
             if row["deleted"] or row["merged_into"]:
                 removals.append((row["id"],))
                 continue
@@ -62,7 +64,8 @@ def refresh_people(db: sqlite_utils.Database, person_ids: Iterable[str], variant
             )
             searches.append((row["id"], text))
     db.conn.executemany(
-        "UPDATE person SET id_check = ?, name_key = ?, name_bo_key = ?, sort_key = ? WHERE id = ?", updates
+        "UPDATE person SET id_check = ?, name_key = ?, name_bo_key = ?, sort_key = ?, birth_estimate = ? WHERE id = ?",
+        updates,
     )
     db.conn.executemany(
         "INSERT INTO person_search (person_id, text) VALUES (?, ?) "
@@ -70,6 +73,16 @@ def refresh_people(db: sqlite_utils.Database, person_ids: Iterable[str], variant
         searches,
     )
     db.conn.executemany("DELETE FROM person_search WHERE person_id = ?", removals)
+
+
+def _birth_estimate(row) -> str:
+    """The best single guess of the birth date (ISO), or empty when unknown or unreadable."""
+    if not row["birth_date"]:
+        return ""
+    try:
+        return ApproxDate.parse(row["birth_date"], row["birth_precision"] or "exact").middle().isoformat()
+    except DateError:
+        return ""
 
 
 def refresh_household(db: sqlite_utils.Database, household_id: str, variants: VariantTable) -> None:

@@ -94,7 +94,7 @@ def bench_startup(db: Path, runs: int = 5) -> dict[str, float]:
         start = time.perf_counter()
         process = subprocess.Popen(
             [sys.executable, str(HERE / "startup_probe.py"), str(db)],
-            stdout=subprocess.PIPE, text=True, cwd=ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
         )
         first = process.stdout.readline()
         ready_times.append(time.perf_counter() - start)

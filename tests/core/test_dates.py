@@ -93,8 +93,8 @@ def test_age_rises_by_one_the_day_after_each_birthday(birth, years):
     """Over any N-th birthday the completed age goes from N-1 (on the day) to N (the day after)."""
     try:
         birthday = birth.replace(year=birth.year + years)
-    except ValueError:
-        birthday = date(birth.year + years, 3, 1)
+    except ValueError:  # 29 February in a common year: the period ends on 28 February (民法典 202)
+        birthday = date(birth.year + years, 2, 28)
     assert completed_years(birth, birthday) == years - 1
     assert completed_years(birth, birthday + timedelta(days=1)) == years
 

@@ -58,9 +58,40 @@ def test_name_birth_and_village_is_shown():
 
 
 def test_approximate_birth_overlapping_an_exact_one_counts_as_same():
-    """A year-only birth date that contains the other's exact date counts as the same birth."""
-    match = compare(keys("new", birth=born("2015", "year")), keys("old", birth=born("2015-03-07")))
+    """A year-only birth date that contains the other's exact date counts as the same birth,
+    shown when a place supports it."""
+    match = compare(
+        keys("new", birth=born("2015", "year"), village_code=VILLAGE),
+        keys("old", birth=born("2015-03-07"), village_code=VILLAGE),
+    )
     assert match is not None
+    assert "Same birth date (or overlapping approximate dates)" in [r.text for r in match.reasons]
+
+
+def test_namesakes_born_close_in_other_villages_are_not_shown():
+    """Two children of the same name born a week apart in different villages are not proposed:
+    Tibetan names repeat too much for that to mean anything."""
+    assert compare(
+        keys("new", birth=born("2015-03-07"), village_code=VILLAGE),
+        keys("old", birth=born("2015-03-14"), village_code="513230101204"),
+    ) is None
+
+
+def test_same_exact_birthday_across_villages_is_shown():
+    """The same name and the same exact birth date is shown even across villages (a child
+    registered twice)."""
+    assert compare(
+        keys("new", birth=born("2015-03-07"), village_code=VILLAGE),
+        keys("old", birth=born("2015-03-07"), village_code="513230101204"),
+    ) is not None
+
+
+def test_namesakes_in_one_village_born_months_apart_are_not_shown():
+    """The same name in one village with births half a year apart is two children."""
+    assert compare(
+        keys("new", birth=born("2015-03-07"), village_code=VILLAGE),
+        keys("old", birth=born("2015-09-07"), village_code=VILLAGE),
+    ) is None
 
 
 def test_tibetan_script_name_alone_can_match():

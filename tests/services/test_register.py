@@ -27,7 +27,7 @@ def row_counts(ws) -> dict[str, int]:
 
 
 def changes_of(ws, record_id):
-    return list(ws.db.query("SELECT * FROM change WHERE entity_id = ? ORDER BY seq", [record_id]))
+    return list(ws.db.query("SELECT * FROM change_log WHERE entity_id = ? ORDER BY seq", [record_id]))
 
 
 @pytest.fixture
@@ -228,7 +228,7 @@ def test_full_disk_refuses_the_save_and_keeps_earlier_data(workspace, household)
     assert reg.get(workspace.db, "person", saved.id) == saved
     assert row_counts(workspace)["person"] == counts["person"] + succeeded
     orphans = workspace.db.execute(
-        "SELECT count(*) FROM change WHERE entity = 'person' AND entity_id NOT IN (SELECT id FROM person)"
+        "SELECT count(*) FROM change_log WHERE entity = 'person' AND entity_id NOT IN (SELECT id FROM person)"
     ).fetchone()[0]
     assert orphans == 0
     assert register.save(workspace, dataclasses.replace(saved, notes="saved after space was freed")).changes

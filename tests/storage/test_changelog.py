@@ -10,6 +10,7 @@ from rangtang_desktop.core import records
 from rangtang_desktop.core.hlc import Timestamp
 from rangtang_desktop.core.ids import new_id
 from rangtang_desktop.storage import register as reg
+from rangtang_desktop.storage import changelog
 from rangtang_desktop.storage.changelog import change_count, changes_of, empty_value, row_to_record
 from rangtang_desktop.storage.database import write_transaction
 from rangtang_desktop.storage.meta import get_meta
@@ -37,7 +38,7 @@ def new_person(ws, household, **fields):
 
 
 def change_rows(ws, entity_id):
-    return list(ws.db.query("SELECT * FROM change WHERE entity_id = ? ORDER BY seq", [entity_id]))
+    return list(ws.db.query("SELECT * FROM change_log WHERE entity_id = ? ORDER BY seq", [entity_id]))
 
 
 def materialise(ws, entity, entity_id):
@@ -45,14 +46,12 @@ def materialise(ws, entity, entity_id):
     (hlc, node id), over empty values."""
     record_type = records.ENTITIES[entity]
     values = {name: empty_value(record_type, name) for name in records.synced_fields(record_type)}
-    heads = {
-        row["field"]: row
-        for row in ws.db.query(
-            "SELECT c.* FROM field_head h JOIN change c ON c.op_id = h.op_id "
-            "WHERE h.entity_id = ? ORDER BY c.hlc, c.node_id",
-            [entity_id],
-        )
-    }
+    rows = {row["op_id"]: row for row in ws.db.query("SELECT * FROM change_log WHERE entity_id = ?", [entity_id])}
+    heads = {}
+    for key in records.change_keys(record_type):
+        current = [rows[op] for op in changelog.heads(ws.db, entity_id, key)]
+        if current:
+            heads[key] = max(current, key=lambda row: (row["hlc"], row["node_id"]))
     for key, names in records.change_keys(record_type).items():
         if key in heads:
             value = json.loads(heads[key]["value"])
@@ -96,12 +95,11 @@ def test_edit_logs_only_changed_fields_with_previous_head(workspace):
     assert (change["field"], json.loads(change["value"])) == ("name_zh", "次仁卓玛")
     assert json.loads(change["prev_op_ids"]) == [first["op_id"]]
     assert change["reason"] == "spelling in the hukou book"
-    heads = [r[0] for r in workspace.db.execute(
-        "SELECT op_id FROM field_head WHERE entity_id = ? AND field = 'name_zh'", [person.id]
-    )]
+    heads = list(changelog.heads(workspace.db, person.id, "name_zh"))
     assert heads == [change["op_id"]]
     assert workspace.db.execute(
-        "SELECT count(*) FROM change_superseded WHERE op_id = ?", [first["op_id"]]
+        "SELECT count(*) FROM change_superseded s JOIN origin o ON o.ref = s.origin WHERE o.node_id = ? AND s.seq = ?",
+        [first["node_id"], first["seq"]],
     ).fetchone()[0] == 1
 
 
@@ -145,7 +143,7 @@ def test_seq_counts_up_per_node_without_gaps(workspace):
     household = new_household(workspace)
     person = new_person(workspace, household)
     write(workspace, dataclasses.replace(person, name_zh="拉姆", notes="x"), person)
-    seqs = [r[0] for r in workspace.db.execute("SELECT seq FROM change WHERE node_id = ? ORDER BY seq", [workspace.node_id])]
+    seqs = [r[0] for r in workspace.db.execute("SELECT seq FROM change_log WHERE node_id = ? ORDER BY seq", [workspace.node_id])]
     assert seqs == list(range(1, len(seqs) + 1))
     next_seq = workspace.db.execute("SELECT next_seq FROM node WHERE node_id = ?", [workspace.node_id]).fetchone()[0]
     assert next_seq == len(seqs) + 1
@@ -161,7 +159,7 @@ def test_rolled_back_write_leaves_no_gap(workspace):
     except RuntimeError:
         pass
     write(workspace, dataclasses.replace(household, notes="kept"), household)
-    seqs = [r[0] for r in workspace.db.execute("SELECT seq FROM change ORDER BY seq")]
+    seqs = [r[0] for r in workspace.db.execute("SELECT seq FROM change_log ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
 
 
@@ -169,7 +167,7 @@ def test_hlc_increases_with_seq_and_is_remembered(workspace):
     """Later changes have later clock times, and the newest is stored for the next session."""
     household = new_household(workspace)
     write(workspace, dataclasses.replace(household, notes="a"), household)
-    hlcs = [r[0] for r in workspace.db.execute("SELECT hlc FROM change ORDER BY seq")]
+    hlcs = [r[0] for r in workspace.db.execute("SELECT hlc FROM change_log ORDER BY seq")]
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
     assert int(get_meta(workspace.db, "hlc")) == hlcs[-1]
 
@@ -209,7 +207,7 @@ def test_bulk_mode_gives_the_same_rows_and_changes(workspace):
         log.flush()
     assert dataclasses.replace(reg.get(workspace.db, "household", two.id), id=one.id) == reg.get(workspace.db, "household", one.id)
     assert [r["field"] for r in change_rows(workspace, two.id)] == [r["field"] for r in change_rows(workspace, one.id)]
-    seqs = [r[0] for r in workspace.db.execute("SELECT seq FROM change ORDER BY seq")]
+    seqs = [r[0] for r in workspace.db.execute("SELECT seq FROM change_log ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
 
 

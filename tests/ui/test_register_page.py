@@ -144,7 +144,7 @@ def test_remove_person_keeps_history(controller, register_data, monkeypatch):
     page.tabs.setCurrentIndex(1)
     names = [page.people.snapshot(r)["name_zh"] for r in range(page.people.rowCount())]
     assert "卓玛" not in names
-    assert ws.db.execute("SELECT count(*) FROM change WHERE entity_id = ?", [people["grandmother"].id]).fetchone()[0] > 0
+    assert ws.db.execute("SELECT count(*) FROM change_log WHERE entity_id = ?", [people["grandmother"].id]).fetchone()[0] > 0
 
 
 def test_models_pass_qt_model_tester(controller, qtmodeltester):

@@ -7,7 +7,17 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit, QListWidget, QTabBar, QTableView, QTextBrowser
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QTabBar,
+    QTableView,
+    QTextBrowser,
+)
 
 from rangtang_desktop.core import records
 from rangtang_desktop.ui.dialogs.record_dialog import RecordDialog

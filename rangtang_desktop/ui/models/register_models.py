@@ -31,21 +31,14 @@ def _house_name(row: dict) -> str:
     return " ".join(n for n in names if n)
 
 
-def household_columns(units: Callable[[], dict[str, Unit]], today: Callable[[], date]) -> list[Column]:
-    def minors(row: dict) -> str:
-        count = 0
-        for birth_date, precision in row.get("births", []):
-            age = _age({"birth_date": birth_date, "birth_precision": precision}, today())
-            count += bool(age and age[0] < 18)
-        return str(count)
-
+def household_columns(units: Callable[[], dict[str, Unit]]) -> list[Column]:
     return [
         Column("household_number", N_("Household number"), lambda r: r.get("household_number", "")),
         Column("house_name", N_("House name"), _house_name),
         Column("village", N_("Village"), lambda r: unit_label(units(), r.get("village_code", ""))),
         Column("group", N_("Village group"), lambda r: unit_label(units(), r.get("group_code", ""))),
-        Column("members", N_("Members"), lambda r: str(len(r.get("births", [])))),
-        Column("children", N_("Children"), minors),
+        Column("members", N_("Members"), lambda r: str(r.get("members", 0))),
+        Column("children", N_("Children"), lambda r: str(r.get("minors", 0))),
         Column("livelihood", N_("Livelihood"), lambda r: _(vocab.LIVELIHOOD.label(r.get("livelihood")))),
         Column("housing", N_("Housing"), lambda r: _(vocab.HOUSING.label(r.get("housing")))),
     ]
@@ -80,7 +73,7 @@ def person_columns(units: Callable[[], dict[str, Unit]], today: Callable[[], dat
 
 class HouseholdTableModel(LazyTableModel):
     def __init__(self, ws: Workspace, units: Callable[[], dict[str, Unit]], parent=None):
-        super().__init__(household_columns(units, ws.today), lambda ids: register_lists.household_rows(ws, ids), parent)
+        super().__init__(household_columns(units), lambda ids: register_lists.household_rows(ws, ids), parent)
 
 
 class PersonTableModel(LazyTableModel):
