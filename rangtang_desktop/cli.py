@@ -27,6 +27,7 @@ ARGPARSE_MESSAGES = (
     N_("positional arguments"),
     N_("options"),
     N_("show this help message and exit"),
+    N_("show program's version number and exit"),
     N_("the following arguments are required: %s"),
     N_("unrecognized arguments: %s"),
     N_("invalid choice: %(value)r (choose from %(choices)s)"),

@@ -10,8 +10,8 @@ from pathlib import Path
 import rangtang_desktop
 
 PACKAGE_DIR = Path(rangtang_desktop.__file__).resolve().parent
-REQUIRED = ("core", "storage", "services", "exchange", "i18n")
-OPTIONAL = ("reports",)  # imported when present (it has no modules yet)
+REQUIRED = ("core", "storage", "services", "exchange", "reports", "i18n")
+OPTIONAL: tuple[str, ...] = ()
 
 PROBE = """
 import importlib, json, sys

@@ -164,3 +164,27 @@ def test_language_switch_rebuilds_window(controller):
     controller.switch_language(other)
     assert current_language() == other
     assert controller.window.current_area() == "settings"
+
+
+def test_full_disk_on_save_keeps_the_form(controller, register_data, no_modal, monkeypatch):
+    """When the disk is full the save fails with the two-part message and the dialog keeps
+    everything typed; nothing is written."""
+    from rangtang_desktop.core.errors import DiskFull
+    from rangtang_desktop.services import register
+
+    ws, people = register_data
+    page = controller.window.pages["register"]
+    page.show_record("household", people["household"].id)
+    dialog = page.add("member")
+    field(dialog, "name_zh").setText("扎西")
+    field(dialog, "birth_date").setText("2016-05-01")
+
+    def full(*args, **kwargs):
+        raise DiskFull()
+
+    monkeypatch.setattr(register, "save", full)
+    before = change_count(ws)
+    dialog.save()
+    assert no_modal and no_modal[-1][0] == _(DiskFull.headline)
+    assert dialog.isVisible() and field(dialog, "name_zh").text() == "扎西"
+    assert change_count(ws) == before

@@ -1,0 +1,136 @@
+"""The headless commands: JSON shapes of DESIGN §7, exit codes, and two-part messages in the chosen
+language for bad input, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rangtang_desktop.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("RANGTANG_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="module")
+def village_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "village.sqlite3"
+    assert main(["demo", "--db", str(path), "--scale", "village", "--seed", "3"]) == 0
+    return path
+
+
+def test_demo_json_shape(tmp_path, capsys):
+    """demo --json prints the counts DESIGN §7 names."""
+    code, out, _err = run(capsys, "demo", "--db", str(tmp_path / "d.sqlite3"), "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) >= {"households", "persons", "children", "visits"}
+    assert result["households"] > 50 and result["persons"] > result["children"] > 0
+
+
+def test_demo_refuses_an_existing_file(tmp_path, capsys):
+    """demo never overwrites a file; the message says what to do."""
+    target = tmp_path / "exists.sqlite3"
+    target.write_text("keep me")
+    code, _out, err = run(capsys, "--lang", "zh", "demo", "--db", str(target))
+    assert code == 2
+    assert "已存在" in err and "Traceback" not in err
+    assert target.read_text() == "keep me"
+
+
+def test_node_json_shape(village_db, capsys):
+    """node --json gives id, role, unit and two fingerprints."""
+    code, out, _err = run(capsys, "node", "--db", str(village_db), "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert set(info) >= {"node_id", "role", "unit_code", "signing_fingerprint", "encryption_fingerprint"}
+    assert info["role"] == "village" and len(info["unit_code"]) == 12
+    assert re.fullmatch(r"([0-9A-F]{4} ){7}[0-9A-F]{4}", info["signing_fingerprint"])
+
+
+def test_quality_json_shape(village_db, capsys):
+    """quality --json lists problems with kind, record id and a translated detail."""
+    code, out, _err = run(capsys, "--lang", "bo", "quality", "--db", str(village_db), "--json")
+    assert code == 0
+    items = json.loads(out)
+    assert items and all(set(i) >= {"kind", "record_id", "detail"} for i in items)
+    assert {"bad_id_number", "possible_duplicate"} <= {i["kind"] for i in items}
+    assert all(re.search(r"[\u0f00-\u0fff]", i["detail"]) for i in items if i["kind"] != "possible_duplicate")
+
+
+def test_units_lists_townships_and_demo_villages(village_db, capsys):
+    """units --json lists the eleven townships and the demo villages."""
+    code, out, _err = run(capsys, "units", "--db", str(village_db), "--json")
+    assert code == 0
+    units = json.loads(out)
+    assert sum(u["level"] == "township" for u in units) == 11
+    assert any(u["level"] == "village" for u in units)
+
+
+def test_units_load_bad_file_changes_nothing(village_db, tmp_path, capsys):
+    """A village list with a bad code is refused with its line number, and nothing is loaded."""
+    before = sqlite3.connect(village_db).execute("SELECT count(*) FROM admin_unit").fetchone()[0]
+    bad = tmp_path / "villages.csv"
+    bad.write_text("code,level,parent_code,name_zh,name_bo\n513230101203,village,513230101,南木达村,\n12,village,513230101,坏,\n", encoding="utf-8")
+    code, _out, err = run(capsys, "--lang", "bo", "units", "--db", str(village_db), "--load", str(bad))
+    assert code == 2 and "3" in err and re.search(r"[\u0f00-\u0fff]", err)
+    after = sqlite3.connect(village_db).execute("SELECT count(*) FROM admin_unit").fetchone()[0]
+    assert after == before
+
+
+@pytest.mark.parametrize("lang, script", [("zh", r"[\u4e00-\u9fff]"), ("bo", r"[\u0f00-\u0fff]")])
+def test_missing_database_message_in_both_languages(tmp_path, capsys, lang, script):
+    """A missing database gives a two-line message in the chosen language and exit status 2."""
+    code, _out, err = run(capsys, "--lang", lang, "node", "--db", str(tmp_path / "none.sqlite3"))
+    assert code == 2
+    lines = [line for line in err.splitlines() if line]
+    assert len(lines) == 2 and all(re.search(script, line) for line in lines)
+
+
+def test_not_our_file_is_refused_unchanged(tmp_path, capsys):
+    """A file that is not a Rangtang database is refused and left as it was."""
+    other = tmp_path / "photo.jpg"
+    other.write_bytes(b"\xff\xd8\xff\xe0 not a database")
+    code, _out, err = run(capsys, "quality", "--db", str(other))
+    assert code == 2 and "Traceback" not in err
+    assert other.read_bytes() == b"\xff\xd8\xff\xe0 not a database"
+
+
+def test_bad_arguments_are_explained_not_traced(capsys):
+    """A wrong option value gets a translated message and exit status 2."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "zh", "demo", "--db", "x.sqlite3", "--scale", "planet"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "命令" in err and "Traceback" not in err
+
+
+def test_every_command_is_documented_in_the_readme():
+    """Each command the program offers appears in the README's command table."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    missing = [name for name in commands if f"rangtang-desktop {name}" not in readme]
+    assert missing == []
+
+
+def test_module_entry_point_runs():
+    """python -m rangtang_desktop --help works in a fresh process."""
+    result = subprocess.run([sys.executable, "-m", "rangtang_desktop", "--lang", "bo", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "demo" in result.stdout
