@@ -115,11 +115,8 @@ def cmd_node(args) -> int:
     from .services.node import node_info
     from .services.workspace import open_workspace
 
-    ws = open_workspace(args.db)
-    try:
+    with open_workspace(args.db) as ws:
         info = node_info(ws)
-    finally:
-        ws.close()
     if args.json:
         _print_json(info.as_json())
     else:
@@ -132,11 +129,8 @@ def cmd_quality(args) -> int:
     from .services.quality import quality_report
     from .services.workspace import open_workspace
 
-    ws = open_workspace(args.db)
-    try:
+    with open_workspace(args.db) as ws:
         items = quality_report(ws)
-    finally:
-        ws.close()
     if args.json:
         _print_json([{"kind": i.kind, "record_id": i.record_id, "detail": render(i.detail)} for i in items])
     else:
@@ -152,15 +146,12 @@ def cmd_units(args) -> int:
     from .services.units import list_units, load_units
     from .services.workspace import open_workspace
 
-    ws = open_workspace(args.db)
-    try:
+    with open_workspace(args.db) as ws:
         if args.load:
             count = load_units(ws, args.load)
             print(_("{count} units loaded.").format(count=count))
             return 0
         found = list_units(ws)
-    finally:
-        ws.close()
     if args.json:
         _print_json([{"code": u.code, "level": u.level, "parent_code": u.parent_code, "name_zh": u.name_zh, "name_bo": u.name_bo} for u in found])
     else:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from rangtang_desktop.services.workspace import Workspace, open_workspace
 from rangtang_desktop.storage.database import write_transaction
 from rangtang_desktop.storage.reference import Unit, store_units
 
 VILLAGE_CODE = "513230101203"  # 南木达村, 南木达镇
+
+# No per-example deadline: a busy CI machine must not turn a slow example into a failure.
+settings.register_profile("rangtang", deadline=None)
+settings.load_profile("rangtang")
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch):
+    """Settings, logs and the default database go to a temporary folder, never the user's own."""
+    monkeypatch.setenv("RANGTANG_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture

@@ -39,6 +39,12 @@ class Workspace:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def for_thread(self) -> Workspace:
         """The same workspace on a new connection, for a worker thread."""
         return Workspace(connect(self.path), self.path, self.node_id, self.user_id, self.variants)

@@ -97,14 +97,20 @@ class ListFilter:
     children_only: bool = False
 
 
+def _place(where: ListFilter, table: str = "") -> tuple[list[str], list[str]]:
+    """SQL conditions (and their parameters) for the filter's village and group."""
+    prefix = f"{table}." if table else ""
+    clauses, params = [], []
+    for column in ("village_code", "group_code"):
+        if getattr(where, column):
+            clauses.append(f"{prefix}{column} = ?")
+            params.append(getattr(where, column))
+    return clauses, params
+
+
 def household_ids(db: sqlite_utils.Database, where: ListFilter) -> list[str]:
-    clauses, params = [LIVE], []
-    if where.village_code:
-        clauses.append("village_code = ?")
-        params.append(where.village_code)
-    if where.group_code:
-        clauses.append("group_code = ?")
-        params.append(where.group_code)
+    clauses, params = _place(where)
+    clauses.append(LIVE)
     sql = f"SELECT id FROM household WHERE {' AND '.join(clauses)} ORDER BY village_code, group_code, household_number"
     return [r[0] for r in db.execute(sql, params)]
 
@@ -126,13 +132,8 @@ def household_rows(db: sqlite_utils.Database, ids: list[str], today: date) -> di
 
 
 def person_ids(db: sqlite_utils.Database, where: ListFilter, today: date) -> list[str]:
-    clauses, params = [LIVE_PERSON], []
-    if where.village_code:
-        clauses.append("h.village_code = ?")
-        params.append(where.village_code)
-    if where.group_code:
-        clauses.append("h.group_code = ?")
-        params.append(where.group_code)
+    clauses, params = _place(where, "h")
+    clauses.append(LIVE_PERSON)
     if where.children_only:
         clauses.append("p.birth_estimate != '' AND p.birth_estimate >= ?")
         params.append(minor_cutoff(today).isoformat())

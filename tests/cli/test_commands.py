@@ -23,11 +23,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture(autouse=True)
-def private_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("RANGTANG_HOME", str(tmp_path / "home"))
-
-
 @pytest.fixture(scope="module")
 def village_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "village.sqlite3"

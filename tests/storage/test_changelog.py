@@ -9,8 +9,8 @@ import json
 from rangtang_desktop.core import records
 from rangtang_desktop.core.hlc import Timestamp
 from rangtang_desktop.core.ids import new_id
-from rangtang_desktop.storage import register as reg
 from rangtang_desktop.storage import changelog
+from rangtang_desktop.storage import register as reg
 from rangtang_desktop.storage.changelog import change_count, changes_of, empty_value, row_to_record
 from rangtang_desktop.storage.database import write_transaction
 from rangtang_desktop.storage.meta import get_meta

@@ -21,11 +21,6 @@ VILLAGE = "513230101201"
 GROUP = "513230101201001"
 
 
-@pytest.fixture(autouse=True)
-def private_home(tmp_path, monkeypatch):
-    """Settings and logs go to a temporary folder, never the developer's own."""
-    monkeypatch.setenv("RANGTANG_HOME", str(tmp_path / "home"))
-
 
 def small_register(path):
     """A village with one household: a child, her father (away for work) and grandmother."""

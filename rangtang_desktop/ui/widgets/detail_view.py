@@ -111,6 +111,13 @@ def _facts(record, names, skip_empty: bool = True) -> str:
     return f"<table>{''.join(rows)}</table>" if rows else ""
 
 
+def _table(header: tuple[str, ...], rows: list[list[str]]) -> str:
+    """An HTML table: translated header texts (message ids), then rows of ready HTML cells."""
+    head = "".join(f"<th>{_e(_(h)) if h else ''}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def _tick(value: bool) -> str:
     return "✓" if value else ""
 
@@ -129,16 +136,13 @@ def household_html(view: HouseholdView, units: dict[str, Unit]) -> str:
     ]
     if view.members:
         rows = [
-            f"<tr><th>{_e(_(NAME))}</th><th>{_e(_(SEX))}</th><th>{_e(_(AGE))}</th><th>{_e(_(SITUATION))}</th></tr>"
+            [
+                _link(f"person:{m.person.id}", person_label(m.person)), _e(_(vocab.SEX.label(m.person.sex))),
+                _e(format_age(m.age)), _e(_(vocab.SITUATION_KIND.label(m.situation.kind)) if m.situation else ""),
+            ]
+            for m in view.members
         ]
-        for m in view.members:
-            situation = _(vocab.SITUATION_KIND.label(m.situation.kind)) if m.situation else ""
-            rows.append(
-                f"<tr><td>{_link(f'person:{m.person.id}', person_label(m.person))}</td>"
-                f"<td>{_e(_(vocab.SEX.label(m.person.sex)))}</td><td>{_e(format_age(m.age))}</td>"
-                f"<td>{_e(situation)}</td></tr>"
-            )
-        parts.append(f"<table>{''.join(rows)}</table>")
+        parts.append(_table((NAME, SEX, AGE, SITUATION), rows))
     else:
         parts.append(f"<p class='warn'>{_e(_(NO_MEMBERS_RECORDED_YET))}</p>")
     parts.append(f"<p>{_link('add:member', _(ADD_A_MEMBER))}</p>")
@@ -203,8 +207,8 @@ def person_html(view: PersonView, units: dict[str, Unit]) -> str:
 def _parents_html(view: PersonView) -> str:
     parts = [f"<h3>{_e(_(PARENTS_GUARDIANS_AND_CARERS))}</h3>"]
     if view.as_child:
-        header = (N_(NAME), N_(RELATION), N_(LEGAL_GUARDIAN), N_(CARES_FOR_THE_CHILD), N_(LIVES_WITH_THE_CHILD), N_(SITUATION), "")
-        rows = ["<tr>" + "".join(f"<th>{_e(_(h) if h else '')}</th>" for h in header) + "</tr>"]
+        header = (NAME, RELATION, LEGAL_GUARDIAN, CARES_FOR_THE_CHILD, LIVES_WITH_THE_CHILD, SITUATION, "")
+        rows = []
         for rel in view.as_child:
             r = rel.relation
             situation = ""
@@ -214,13 +218,12 @@ def _parents_html(view: PersonView) -> str:
                 where = " ".join(x for x in (s.place_province, s.place_city) if x)
                 if where:
                     situation += f" ({where})"
-            rows.append(
-                f"<tr><td>{_link(f'person:{r.adult_id}', person_label(rel.other))}</td>"
-                f"<td>{_e(_(vocab.RELATION_KIND.label(r.kind)))}</td><td>{_tick(r.legal_guardian)}</td>"
-                f"<td>{_tick(r.actual_caregiver)}</td><td>{_tick(r.lives_with)}</td><td>{_e(situation)}</td>"
-                f"<td>{_actions('relation', r.id)}</td></tr>"
-            )
-        parts.append(f"<table>{''.join(rows)}</table>")
+            rows.append([
+                _link(f"person:{r.adult_id}", person_label(rel.other)), _e(_(vocab.RELATION_KIND.label(r.kind))),
+                _tick(r.legal_guardian), _tick(r.actual_caregiver), _tick(r.lives_with), _e(situation),
+                _actions("relation", r.id),
+            ])
+        parts.append(_table(header, rows))
     if not any(rel.relation.legal_guardian for rel in view.as_child):
         parts.append(f"<p class='bad'>{_e(_(NO_LEGAL_GUARDIAN_RECORDED))}</p>")
     parts.append(f"<p>{_link('add:relation', _(ADD_A_PARENT_GUARDIAN_OR))}</p>")
@@ -262,20 +265,19 @@ def _categories_html(view: PersonView) -> str:
 def _situations_html(view: PersonView) -> str:
     parts = [f"<h3>{_e(_(SITUATION_OVER_TIME))}</h3>"]
     if view.situations:
-        header = (N_(SITUATION), N_(SINCE), N_(UNTIL), N_(WHERE), N_(EVIDENCE), N_(LAST_CONTACT_WITH_THE_CHILD), "")
-        rows = ["<tr>" + "".join(f"<th>{_e(_(h) if h else '')}</th>" for h in header) + "</tr>"]
+        header = (SITUATION, SINCE, UNTIL, WHERE, EVIDENCE, LAST_CONTACT_WITH_THE_CHILD, "")
+        rows = []
         for s in view.situations:
             until = format_partial(s.end_date) or (
                 _(EXPECTED).format(date=format_partial(s.expected_end_date)) if s.expected_end_date else ""
             )
             where = " ".join(x for x in (s.place_province, s.place_city) if x)
             evidence = "" if s.evidence in ("", "none") else _(vocab.EVIDENCE.label(s.evidence))
-            rows.append(
-                f"<tr><td>{_e(_(vocab.SITUATION_KIND.label(s.kind)))}</td><td>{_e(format_partial(s.start_date))}</td>"
-                f"<td>{_e(until)}</td><td>{_e(where)}</td><td>{_e(evidence)}</td>"
-                f"<td>{_e(format_partial(s.last_contact_on))}</td><td>{_actions('parent_situation', s.id)}</td></tr>"
-            )
-        parts.append(f"<table>{''.join(rows)}</table>")
+            rows.append([
+                _e(_(vocab.SITUATION_KIND.label(s.kind))), _e(format_partial(s.start_date)), _e(until), _e(where),
+                _e(evidence), _e(format_partial(s.last_contact_on)), _actions("parent_situation", s.id),
+            ])
+        parts.append(_table(header, rows))
     else:
         parts.append(f"<p class='muted'>{_e(_(NONE_RECORDED))}</p>")
     parts.append(f"<p>{_link('add:situation', _(ADD_A_SITUATION))}</p>")
