@@ -11,7 +11,9 @@ from ..i18n import _
 from ..i18n.formatting import format_number
 from ..services import register_lists
 from ..services.changes import Changes
+from ..services.node import node_info
 from .env import UiEnv
+from .labels import unit_label
 from .pages.register_page import RegisterPage
 from .pages.settings_page import SettingsPage
 from .pages.upcoming_page import UpcomingPage
@@ -27,6 +29,13 @@ AREAS = (
 )
 
 
+def window_title(env: UiEnv) -> str:
+    """The program's name and this computer's village or township."""
+    name = _("Rangtang Desktop")
+    unit = env.units().get(node_info(env.ws).unit_code)
+    return f"{name} — {unit_label(env.units(), unit.code)}" if unit else name
+
+
 class MainWindow(QMainWindow):
     changes = Signal(object)
     language_chosen = Signal(str)
@@ -35,7 +44,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.env = env
         self.setObjectName("main_window")
-        self.setWindowTitle(_("Rangtang Desktop"))
+        self.setWindowTitle(window_title(env))
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(170)
