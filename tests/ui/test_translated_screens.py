@@ -72,8 +72,8 @@ def english_in(texts: list[str], allowed: set[str]) -> list[str]:
 
 
 def allowed_words(controller) -> set[str]:
-    """Words that are data, not interface: the database path and the like."""
-    return ALLOWED | set(TOKEN.findall(controller.ws.path))
+    """Words that are data, not interface: the database path, this node's id and the like."""
+    return ALLOWED | set(TOKEN.findall(controller.ws.path)) | set(TOKEN.findall(controller.ws.node_id))
 
 
 @pytest.mark.parametrize("area", ["dashboard", "visits", "register", "flags", "exchange", "printing", "settings"])
