@@ -82,6 +82,7 @@ class Household:
     )
     notice_given_on: str = fld(N_("Notice given to the family on"), kind="date", group="legal_notice")
     notes: str = fld(N_("Notes"), kind="notes")
+    assigned_worker: str = fld(N_("Visited by"), kind="hidden")
     deleted: bool = fld(DELETED, False, kind="hidden")
 
 
@@ -207,6 +208,19 @@ class Classification:
     deleted: bool = fld(DELETED, False, kind="hidden")
 
 
+@dataclass
+class FamilyEducationSession:
+    id: str | None = None
+    session_date: str = fld(N_("Date"), kind="date")
+    topic: str = fld(N_("Topic"))
+    provider: str = fld(N_("Given by"))
+    language: str = fld(N_("Language"), "amdo", kind="choice", vocabulary=vocab.VISIT_LANGUAGE)
+    village_code: str = fld(N_("Village"), kind="unit")
+    guardian_ids: list = fld(N_("Guardians who took part"), [], kind="people")
+    notes: str = fld(N_("Notes"), kind="notes")
+    deleted: bool = fld(DELETED, False, kind="hidden")
+
+
 ENTITIES: dict[str, type] = {
     "household": Household,
     "person": Person,
@@ -214,6 +228,7 @@ ENTITIES: dict[str, type] = {
     "parent_situation": ParentSituation,
     "care_arrangement": CareArrangement,
     "classification": Classification,
+    "family_education_session": FamilyEducationSession,
 }
 
 ENTITY_LABELS = {
@@ -223,6 +238,8 @@ ENTITY_LABELS = {
     "parent_situation": N_("Parent's situation"),
     "care_arrangement": N_("Entrusted care"),
     "classification": N_("Category"),
+    "family_education_session": N_("Family-education session"),
+    "visit": N_("Visit"),
 }
 
 

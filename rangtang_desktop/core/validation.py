@@ -182,6 +182,13 @@ def validate_classification(classification: records.Classification, today: date)
     return _required(classification, "child_id") + _vocabularies(classification) + _dates(classification, today)
 
 
+def validate_family_education_session(session: records.FamilyEducationSession, today: date) -> list[Problem]:
+    problems = _required(session, "session_date") + _vocabularies(session) + _dates(session, today)
+    if not session.guardian_ids:
+        problems.append(Problem("guardian_ids", "warning", Message(N_("No guardian is listed as taking part."))))
+    return problems
+
+
 VALIDATORS = {
     records.Household: validate_household,
     records.Person: validate_person,
@@ -189,6 +196,7 @@ VALIDATORS = {
     records.ParentSituation: validate_parent_situation,
     records.CareArrangement: validate_care_arrangement,
     records.Classification: validate_classification,
+    records.FamilyEducationSession: validate_family_education_session,
 }
 
 

@@ -325,6 +325,60 @@ UNIT_LEVEL = _vocab(
     ("group", N_("Village group")),
 )
 
+VISIT_MODE = _vocab(
+    "visit_mode",
+    ("home", N_("Home visit")),
+    ("school", N_("At school")),
+    ("phone", N_("Phone call")),
+    ("video", N_("Video call")),
+    ("other", N_("Elsewhere")),
+)
+
+VISIT_LANGUAGE = _vocab(
+    "visit_language",
+    ("amdo", N_("Amdo Tibetan")),
+    ("chinese", N_("Chinese")),
+    ("khalong", N_("Khalong")),
+    ("zbu", N_("Zbu (日部话)")),
+    ("khroskyabs", N_("Khroskyabs (拉坞戎语)")),
+    ("horpa", N_("Horpa")),
+    ("other", N_("Another language")),
+)
+
+RATING = _vocab(
+    "guardianship_rating",
+    ("good", N_("Good (较好)")),
+    ("fair", N_("Fair: basic care, but latent risk (一般)")),
+    ("poor", N_("Poor: nobody caring, carer unable, needs unmet (差)")),
+)
+
+ANSWER = _vocab(
+    "checklist_answer",
+    ("not_observed", N_("Not observed")),
+    ("observed", N_("Observed")),
+    ("suspected", N_("Suspected")),
+)
+
+SEEN = _vocab("child_seen", ("in_person", N_("Seen in person")), ("not_seen", N_("Not seen")))
+
+NO_SIGNATURE_REASON = _vocab(
+    "no_signature_reason",
+    ("unable", N_("Cannot sign (illiterate, ill or disabled)")),
+    ("refused", N_("Refused to sign")),
+    ("absent", N_("No guardian present")),
+    ("remote", N_("Visit by phone or video")),
+    ("other", N_("Other reason")),
+)
+
+VISITOR_ROLE = _vocab(
+    "visitor_role",
+    ("grid_worker", N_("Grid worker")),
+    ("group_leader", N_("Village group leader")),
+    ("child_director", N_("Child director")),
+    ("township_supervisor", N_("Township supervisor")),
+    ("other", N_("Other")),
+)
+
 MONTHS = _vocab(
     "months",
     *((str(m), label) for m, label in enumerate(

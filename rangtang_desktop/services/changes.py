@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 @dataclass(frozen=True)
 class Changes:
     register: bool = False
+    visits: bool = False
     units: bool = False
     node: bool = False
     settings: bool = False

@@ -223,6 +223,14 @@ class ChangeLog:
             self._save_position()
         return written
 
+    def write_value(self, entity: str, entity_id: str, key: str, value: Any, reason: str = "") -> None:
+        """Record one field of a record kept outside the register tables (a county setting, a
+        signed visit as one event); the caller stores the value itself."""
+        prev = heads(self.db, entity_id, key)
+        self._log(entity, entity_id, key, value, prev, reason)
+        if not self.bulk:
+            self._save_position()
+
     def _take_seq(self) -> int:
         if self._next_seq is None:
             row = self.db.execute("SELECT next_seq FROM node WHERE node_id = ?", [self.node_id]).fetchone()

@@ -23,10 +23,15 @@ migrations = Migrations("rangtang")
 
 
 def _run(db: sqlite_utils.Database, script: str) -> None:
-    """Run statements one by one (``executescript`` would commit the migration's transaction)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    """Run statements one by one (``executescript`` would commit the migration's transaction);
+    a trigger's body keeps its inner semicolons."""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                db.execute(statement)
+            statement = ""
 
 
 @migrations()
@@ -246,6 +251,66 @@ def m001_register(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+@migrations()
+def m002_visits(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        ALTER TABLE household ADD COLUMN assigned_worker TEXT NOT NULL DEFAULT '';
+
+        CREATE TABLE family_education_session (
+            id TEXT PRIMARY KEY,
+            session_date TEXT NOT NULL DEFAULT '',
+            topic TEXT NOT NULL DEFAULT '',
+            provider TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '',
+            village_code TEXT NOT NULL DEFAULT '',
+            guardian_ids TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX family_education_session_date ON family_education_session(session_date);
+
+        CREATE TABLE visit (
+            id TEXT PRIMARY KEY,
+            household_id TEXT NOT NULL,
+            visited_at TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            visitor_user_id TEXT NOT NULL DEFAULT '',
+            amends TEXT NOT NULL DEFAULT '',
+            signed_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            content TEXT NOT NULL
+        );
+        CREATE INDEX visit_household ON visit(household_id, local_date);
+        CREATE INDEX visit_day ON visit(local_date);
+        CREATE INDEX visit_amends ON visit(amends);
+        CREATE TRIGGER visit_is_locked BEFORE UPDATE ON visit
+            BEGIN SELECT RAISE(ABORT, 'a signed visit cannot be changed'); END;
+        CREATE TRIGGER visit_is_kept BEFORE DELETE ON visit
+            BEGIN SELECT RAISE(ABORT, 'a signed visit cannot be deleted'); END;
+
+        CREATE TABLE visit_draft (
+            id TEXT PRIMARY KEY,
+            household_id TEXT NOT NULL,
+            content TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE attachment (
+            sha256 TEXT PRIMARY KEY,
+            media_type TEXT NOT NULL,
+            data BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE county_setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+        """,
+    )
 
 
 SCHEMA_VERSION = len(migrations._migrations)

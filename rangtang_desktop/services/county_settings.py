@@ -1,0 +1,26 @@
+"""Reading and changing the county settings. Changes go through the change log (so the
+township's settings reach every village) and take effect at the next evaluation."""
+
+from __future__ import annotations
+
+from ..core.county_settings import CountySettings
+from ..storage import county_settings as store
+from ..storage.database import write_transaction
+from .changes import Changes
+from .workspace import Workspace
+
+
+def load(ws: Workspace) -> CountySettings:
+    return CountySettings.from_values(store.county_setting_values(ws.db))
+
+
+def save(ws: Workspace, settings: CountySettings, *, reason: str = "") -> Changes:
+    """Store the settings that differ from the stored ones."""
+    current = load(ws).as_values()
+    with write_transaction(ws.db):
+        log = ws.changelog()
+        for key, value in settings.as_values().items():
+            if current.get(key) != value:
+                log.write_value(store.SETTING_ENTITY, key, store.SETTING_FIELD, value, reason)
+                store.store_county_setting(ws.db, key, value)
+    return Changes(settings=True)
