@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .core.errors import FileExists, RangtangError
+from .core.errors import FileExists, InvalidArgument, RangtangError
 from .i18n import LANGUAGES, N_, _, render, set_language
 from .logs import log_file, setup_logging
 
@@ -78,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--role", choices=("village", "township"), default=None, help=_("the role of this computer"))
     demo.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
+    compliance = command("compliance", _("visits of households with minors in a month: met, at risk, missed, due"), cmd_compliance)
+    compliance.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month, as YYYY-MM"))
+    compliance.add_argument("--village", default="", metavar="CODE", help=_("a village or township code"))
+    compliance.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
     node = command("node", _("show this computer's node: id, role, unit and key fingerprints"), cmd_node)
     node.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
@@ -108,6 +114,34 @@ def cmd_demo(args) -> int:
                 path=args.db, **result.as_json()
             )
         )
+    return 0
+
+
+def cmd_compliance(args) -> int:
+    from .core.compliance import STATE_LABELS, month_text, parse_month
+    from .services.compliance import compliance
+    from .services.workspace import open_workspace
+
+    try:
+        year, month = parse_month(args.month)
+    except ValueError:
+        raise InvalidArgument(option="--month", value=args.month) from None
+    with open_workspace(args.db) as ws:
+        report = compliance(ws, year, month, village_code=args.village)
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    print(
+        _("{month}: {met} of {in_scope} households with minors visited enough ({percent}%).").format(
+            month=month_text(year, month), met=report.households_met, in_scope=report.households_in_scope,
+            percent=round(report.coverage * 100),
+        )
+    )
+    print("\t".join(_(h) for h in (N_("Household number"), N_("Village group"), N_("Status"), N_("Visits"), N_("Visit days"))))
+    for row in report.rows:
+        result = row.result
+        days = " ".join(d.isoformat() for d in result.visit_days)
+        print(f"{row.household_number}\t{row.group_code}\t{_(STATE_LABELS[result.state])}\t{result.counted}/{result.needed}\t{days}")
     return 0
 
 
@@ -183,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``… | head``): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("unexpected error")
         sys.stderr.write(

@@ -101,7 +101,7 @@ class UnknownUnit(RangtangError):
 
 
 class InvalidArgument(RangtangError):
-    """A command-line value that cannot be used; ``hint`` is itself a message id."""
+    """A command-line value that cannot be used."""
 
     headline = N_("Invalid value for {option}: {value}")
     advice = N_("Run the command with --help to see the values it accepts.")

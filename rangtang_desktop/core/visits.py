@@ -13,12 +13,13 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .dates import local_day
 from .msg import N_, Message
-from .vocab import ANSWER, NO_SIGNATURE_REASON, RATING, SEEN, VISIT_LANGUAGE, VISIT_MODE, VISITOR_ROLE
+from .vocab import ANSWER
+
 
 @dataclass(frozen=True)
 class Question:
@@ -105,13 +106,19 @@ def parse_instant(text: str) -> datetime | None:
         instant = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+_VISIT_FIELDS = tuple(f.name for f in dataclasses.fields(Visit))
+_CHILD_FIELDS = tuple(f.name for f in dataclasses.fields(ChildSeen))
 
 
 def to_json(visit: Visit) -> dict[str, Any]:
-    """The visit as plain JSON values (children as objects)."""
-    value = dataclasses.asdict(visit)
-    value["children"] = [dataclasses.asdict(c) for c in visit.children]
+    """The visit as plain JSON values (children as objects). The same as ``dataclasses.asdict``
+    with children as a list, written out because signing and storing call it for every visit."""
+    value = {name: getattr(visit, name) for name in _VISIT_FIELDS}
+    value["children"] = [{name: getattr(c, name) for name in _CHILD_FIELDS} for c in visit.children]
+    value["checklist"] = {child: dict(answers) for child, answers in visit.checklist.items()}
     return value
 
 
@@ -141,7 +148,7 @@ def verify(visit: Visit) -> bool:
 
 def seal(visit: Visit, signed_at: datetime) -> Visit:
     """The visit signed at ``signed_at``: its content fixed by a SHA-256 hash."""
-    stamped = dataclasses.replace(visit, signed_at=signed_at.astimezone(timezone.utc).isoformat(timespec="seconds"), content_hash="")
+    stamped = dataclasses.replace(visit, signed_at=signed_at.astimezone(UTC).isoformat(timespec="seconds"), content_hash="")
     return dataclasses.replace(stamped, content_hash=content_hash(stamped))
 
 

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import FileExists
-from ..core.records import Household, Person, Relation
+from ..core.records import Person, Relation
 from ..storage import nodes, reference, search
 from ..storage import register as reg
 from ..storage.database import write_transaction
 from ..storage.reference import Unit
 from . import demo_names as words
 from .demo_family import FamilyMaker
+from .demo_visits import add_visit_history, assign_visitors
 from .workspace import Workspace, open_workspace
 
 COUNTY_HOUSEHOLDS = 12_000
@@ -104,6 +105,7 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
         for village in villages:
             maker.add_village(village, showcase=village is own_village)
         add_duplicates(maker)
+        staff = assign_visitors(visit_rng, ids, maker.households)  # every register id is drawn by now
         with write_transaction(ws.db):
             reference.store_units(ws.db, [unit for v in villages for unit in (v.unit, *v.groups)])
             write_register(ws, maker.records)
@@ -111,7 +113,7 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
             node_role = role or ("village" if scale == "village" else "township")
             unit_code = home.code if node_role == "township" else own_village.unit.code
             nodes.set_node_unit(ws.db, node_role, unit_code)
-            visits = add_visit_history(ws, visit_rng, ids, maker.households)
+            visits = add_visit_history(ws, visit_rng, ids, staff)
         counts = reg.counts(ws.db, today)
     except BaseException:
         ws.close()
@@ -135,16 +137,6 @@ def write_register(ws: Workspace, records: list[Any], batch: int = FLUSH_EVERY) 
         if index % batch == 0:
             log.flush()
     log.flush()
-
-
-def add_visit_history(ws: Workspace, rng: random.Random, ids: RecordIds, households: list[Household]) -> int:
-    """Visit history for the demo households; returns how many visits were written.
-
-    Hook for the visits feature: visits are not built yet, so this writes none. When they are, make
-    them here from ``rng`` and ``ids`` (both seeded, so the register above stays the same) through the
-    visit service's storage functions, inside the caller's transaction.
-    """
-    return 0
 
 
 def add_duplicates(maker: FamilyMaker) -> None:

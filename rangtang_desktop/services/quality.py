@@ -104,7 +104,7 @@ def _children_without_guardian(ws: Workspace) -> list[QualityItem]:
         f"SELECT id, birth_date, birth_precision, alive_status FROM person p WHERE {reg.LIVE_PERSON} "
         "AND birth_date != '' ORDER BY sort_key"
     ):
-        if row["id"] in guarded or row["alive_status"] not in ("alive", ""):
+        if row["id"] in guarded or row["alive_status"] != "alive":
             continue
         try:
             birth = ApproxDate.parse(row["birth_date"], row["birth_precision"] or "exact")

@@ -139,3 +139,11 @@ def search(ws: Workspace, query: str, limit: int = 200) -> list[str]:
     from ..storage.search import search_people
 
     return search_people(ws.db, query, ws.variants, limit=limit)
+
+
+def node_unit(ws: Workspace) -> str:
+    """The village or township code of this computer ("" until set)."""
+    from ..storage.nodes import self_node
+
+    node = self_node(ws.db)
+    return node.unit_code if node else ""

@@ -223,10 +223,11 @@ class ChangeLog:
             self._save_position()
         return written
 
-    def write_value(self, entity: str, entity_id: str, key: str, value: Any, reason: str = "") -> None:
+    def write_value(self, entity: str, entity_id: str, key: str, value: Any, reason: str = "", *, new: bool = False) -> None:
         """Record one field of a record kept outside the register tables (a county setting, a
-        signed visit as one event); the caller stores the value itself."""
-        prev = heads(self.db, entity_id, key)
+        signed visit as one event); the caller stores the value itself. ``new``: the record is
+        new, so no earlier change of it can exist (its heads are not looked up)."""
+        prev = () if new else heads(self.db, entity_id, key)
         self._log(entity, entity_id, key, value, prev, reason)
         if not self.bulk:
             self._save_position()

@@ -65,3 +65,7 @@ def add_user(db: sqlite_utils.Database, user: User) -> None:
 
 def user_names(db: sqlite_utils.Database) -> dict[str, str]:
     return {r["user_id"]: r["display_name"] for r in db.query("SELECT user_id, display_name FROM user")}
+
+
+def update_user(db: sqlite_utils.Database, user_id: str, display_name: str, role: str) -> None:
+    db.execute("UPDATE user SET display_name = ?, role = ? WHERE user_id = ?", [display_name, role, user_id])

@@ -17,6 +17,9 @@ from .changelog import row_to_record
 
 LIVE = "deleted = 0"
 LIVE_PERSON = "p.deleted = 0 AND p.merged_into = ''"
+# A minor, for every count and list (compliance and sessions use the same test): alive, with an
+# estimated birth date on or after the cutoff that ``core.dates.minor_cutoff`` gives.
+MINOR = "p.alive_status = 'alive' AND p.birth_estimate != '' AND p.birth_estimate >= ?"
 
 
 def get(db: sqlite_utils.Database, entity: str, record_id: str) -> Any:
@@ -97,21 +100,30 @@ class ListFilter:
     children_only: bool = False
 
 
-def _place(where: ListFilter, table: str = "") -> tuple[list[str], list[str]]:
-    """SQL conditions (and their parameters) for the filter's village and group."""
-    prefix = f"{table}." if table else ""
-    clauses, params = [], []
-    for column in ("village_code", "group_code"):
-        if getattr(where, column):
-            clauses.append(f"{prefix}{column} = ?")
-            params.append(getattr(where, column))
+def place_clauses(village_code: str = "", group_code: str = "", worker: str = "") -> tuple[list[str], list]:
+    """Conditions on ``household h``: a village code, or a township (or county) code standing for
+    every village whose code starts with it; a village group; the assigned visitor."""
+    clauses: list[str] = []
+    params: list = []
+    if village_code:
+        clauses.append("h.village_code >= ? AND h.village_code < ?")
+        params += [village_code, village_code + "\uffff"]
+    if group_code:
+        clauses.append("h.group_code = ?")
+        params.append(group_code)
+    if worker:
+        clauses.append("h.assigned_worker = ?")
+        params.append(worker)
     return clauses, params
 
 
 def household_ids(db: sqlite_utils.Database, where: ListFilter) -> list[str]:
-    clauses, params = _place(where)
-    clauses.append(LIVE)
-    sql = f"SELECT id FROM household WHERE {' AND '.join(clauses)} ORDER BY village_code, group_code, household_number"
+    clauses, params = place_clauses(where.village_code, where.group_code)
+    clauses.append("h.deleted = 0")
+    sql = (
+        f"SELECT h.id FROM household h WHERE {' AND '.join(clauses)} "
+        "ORDER BY h.village_code, h.group_code, h.household_number"
+    )
     return [r[0] for r in db.execute(sql, params)]
 
 
@@ -123,7 +135,7 @@ def household_rows(db: sqlite_utils.Database, ids: list[str], today: date) -> di
     rows = {r["id"]: dict(r, members=0, minors=0) for r in db.query(f"SELECT * FROM household WHERE id IN ({marks})", ids)}
     for count in db.query(
         f"""SELECT household_id, count(*) AS members,
-                   sum(birth_estimate != '' AND birth_estimate >= ?) AS minors
+                   sum({MINOR}) AS minors
             FROM person p WHERE household_id IN ({marks}) AND {LIVE_PERSON} GROUP BY household_id""",
         [minor_cutoff(today).isoformat(), *ids],
     ):
@@ -132,10 +144,10 @@ def household_rows(db: sqlite_utils.Database, ids: list[str], today: date) -> di
 
 
 def person_ids(db: sqlite_utils.Database, where: ListFilter, today: date) -> list[str]:
-    clauses, params = _place(where, "h")
+    clauses, params = place_clauses(where.village_code, where.group_code)
     clauses.append(LIVE_PERSON)
     if where.children_only:
-        clauses.append("p.birth_estimate != '' AND p.birth_estimate >= ?")
+        clauses.append(MINOR)
         params.append(minor_cutoff(today).isoformat())
     sql = (
         "SELECT p.id FROM person p LEFT JOIN household h ON h.id = p.household_id "
@@ -183,7 +195,7 @@ def counts(db: sqlite_utils.Database, today: date) -> dict[str, int]:
     households = db.execute(f"SELECT count(*) FROM household WHERE {LIVE}").fetchone()[0]
     persons = db.execute(f"SELECT count(*) FROM person p WHERE {LIVE_PERSON}").fetchone()[0]
     children = db.execute(
-        f"SELECT count(*) FROM person p WHERE {LIVE_PERSON} AND birth_estimate != '' AND birth_estimate >= ?",
+        f"SELECT count(*) FROM person p WHERE {LIVE_PERSON} AND {MINOR}",
         [minor_cutoff(today).isoformat()],
     ).fetchone()[0]
     return {"households": households, "persons": persons, "children": children}

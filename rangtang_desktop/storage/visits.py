@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,22 +14,34 @@ import sqlite_utils
 
 from ..core.dates import utc_now_text
 from ..core.visits import Visit, from_json, to_json
+from .changelog import canonical_json
 
 VISIT_ENTITY = "visit"
 VISIT_FIELD = "record"  # a signed visit travels as one change: an immutable event
 
 
+_INSERT_VISIT = """INSERT INTO visit (id, household_id, visited_at, local_date, mode, visitor_user_id, amends,
+                                      signed_at, content_hash, content)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _visit_row(visit: Visit) -> list:
+    local = visit.local_date()
+    return [
+        visit.id, visit.household_id, visit.visited_at, local.isoformat() if local else "", visit.mode,
+        visit.visitor_user_id, visit.amends, visit.signed_at, visit.content_hash,
+        canonical_json(to_json(visit)),
+    ]
+
+
 def insert_visit(db: sqlite_utils.Database, visit: Visit) -> None:
     """Store a signed visit (inside the caller's transaction)."""
-    local = visit.local_date()
-    db.execute(
-        """INSERT INTO visit (id, household_id, visited_at, local_date, mode, visitor_user_id, amends,
-                              signed_at, content_hash, content)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [visit.id, visit.household_id, visit.visited_at, local.isoformat() if local else "", visit.mode,
-         visit.visitor_user_id, visit.amends, visit.signed_at, visit.content_hash,
-         json.dumps(to_json(visit), ensure_ascii=False, sort_keys=True)],
-    )
+    db.execute(_INSERT_VISIT, _visit_row(visit))
+
+
+def insert_visits(db: sqlite_utils.Database, visits: Iterable[Visit]) -> None:
+    """Store many signed visits at once (inside the caller's transaction), as ``insert_visit`` does."""
+    db.conn.executemany(_INSERT_VISIT, (_visit_row(visit) for visit in visits))
 
 
 def get_visit(db: sqlite_utils.Database, visit_id: str) -> Visit | None:

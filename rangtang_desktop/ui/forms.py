@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -45,6 +47,7 @@ class FormContext:
     groups_of: Callable[[str], list[tuple[str, str]]] = lambda village: []
     people: list[records.Person] = field(default_factory=list)
     pick_person: Callable[[], records.Person | None] | None = None
+    candidates: list[records.Person] = field(default_factory=list)  # for fields listing several people
 
 
 class Editor:
@@ -203,6 +206,62 @@ class PersonEditor(ChoiceEditor):
         return "" if value == OTHER_PERSON else value
 
 
+class PeopleEditor(Editor):
+    """Tick several people (the guardians at a session) from a list that can be filtered by name."""
+
+    def __init__(self, changed: Callable[[], None], candidates: list[records.Person]):
+        self.widget = QWidget()
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(_("Filter by name"))
+        self.list = QListWidget()
+        self.list.setMinimumHeight(180)
+        self.count = QLabel()
+        column = QVBoxLayout(self.widget)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.filter)
+        column.addWidget(self.list)
+        column.addWidget(self.count)
+        self._changed = changed
+        for person in candidates:
+            self._add(person)
+        self.list.itemChanged.connect(self._item_changed)
+        self.filter.textChanged.connect(self._filter)
+
+    def _add(self, person: records.Person) -> None:
+        item = QListWidgetItem(display_name(person.name_zh, person.name_bo))
+        item.setData(Qt.ItemDataRole.UserRole, person.id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.list.addItem(item)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        self.count.setText(_("{count} chosen").format(count=len(self.get())))
+        self._changed()
+
+    def _filter(self, text: str) -> None:
+        text = text.strip().lower()
+        for item in self._items():
+            item.setHidden(bool(text) and text not in item.text().lower())
+
+    def get(self) -> list[str]:
+        return [i.data(Qt.ItemDataRole.UserRole) for i in self._items() if i.checkState() == Qt.CheckState.Checked]
+
+    def set(self, value: Any) -> None:
+        chosen = set(value or [])
+        known = {i.data(Qt.ItemDataRole.UserRole) for i in self._items()}
+        for person_id in chosen - known:
+            self._add(records.Person(id=person_id, name_zh=person_id[-6:]))
+        self.list.blockSignals(True)
+        for item in self._items():
+            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
+        self.count.setText(_("{count} chosen").format(count=len(chosen)))
+
+
 class RecordForm(QWidget):
     """Editors for chosen fields of one record type, in titled sections."""
 
@@ -265,6 +324,8 @@ class RecordForm(QWidget):
             return ChoiceEditor(self._emit, items, allow_empty=True)
         if kind == "ref":
             return PersonEditor(self._emit, self.context)
+        if kind == "people":
+            return PeopleEditor(self._emit, self.context.candidates)
         return TextEditor(self._emit)
 
     def _add_field(self, form: QFormLayout, name: str) -> None:

@@ -14,9 +14,11 @@ from ..services.changes import Changes
 from ..services.node import node_info
 from .env import UiEnv
 from .labels import unit_label
+from .pages.dashboard_page import DashboardPage
 from .pages.register_page import RegisterPage
 from .pages.settings_page import SettingsPage
 from .pages.upcoming_page import UpcomingPage
+from .pages.visits_page import VisitsPage
 
 AREAS = (
     ("dashboard", N_("Dashboard"), N_("This month's visit coverage, households at risk and what needs doing.")),
@@ -54,6 +56,11 @@ class MainWindow(QMainWindow):
         for key, title, description in AREAS:
             if key == "register":
                 page: QWidget = RegisterPage(env)
+            elif key == "visits":
+                page = VisitsPage(env)
+            elif key == "dashboard":
+                page = DashboardPage(env)
+                page.open_area.connect(self.show_area)
             elif key == "settings":
                 page = SettingsPage(env)
                 page.language_chosen.connect(self.language_chosen)
@@ -76,7 +83,7 @@ class MainWindow(QMainWindow):
         self.changes.connect(self._update_counts)
         self._update_counts(Changes(register=True))
         env.runner.busy_changed.connect(self._busy)
-        self.show_area("register")
+        self.show_area("dashboard")
         self.resize(1280, 760)
 
     def show_area(self, key: str) -> None:

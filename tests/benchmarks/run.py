@@ -5,7 +5,8 @@
 Builds the demo data set (unless ``--db`` names one already built), then measures:
 demo build time and database size; search latency over a realistic query mix (median, p95);
 app start to a usable register page in a fresh process (median of 5) and its peak memory;
-scrolling the full people list (frame median and max); duplicate check and save of one person.
+scrolling the full people list (frame median and max); duplicate check and save of one person;
+county-wide visit compliance for one month and village worklists.
 ``--json`` prints ``{"figure name with unit": value, …}``. Later issues add their figures here.
 """
 
@@ -137,6 +138,94 @@ def bench_person_save(db: Path) -> dict[str, float]:
     }
 
 
+def add_synthetic_visits(ws, rng: random.Random) -> int:
+    """Signed visits for the last twelve months and this month, written straight to storage, for a
+    demo database that has none: about three in four households met each month, some visits by
+    phone, some on the same day twice, a few corrected. Returns how many were written."""
+    import dataclasses
+    from datetime import UTC, datetime, timedelta
+
+    from rangtang_desktop.core.compliance import month_bounds
+    from rangtang_desktop.core.dates import LOCAL_ZONE
+    from rangtang_desktop.core.ids import new_id
+    from rangtang_desktop.core.visits import Visit, seal
+    from rangtang_desktop.storage.database import write_transaction
+    from rangtang_desktop.storage.visits import insert_visit
+
+    today = ws.today()
+    households = [r[0] for r in ws.db.execute(
+        "SELECT DISTINCT p.household_id FROM person p WHERE p.deleted = 0 AND p.birth_estimate >= ?",
+        [f"{today.year - 19}-01-01"],
+    )]
+    written = 0
+    with write_transaction(ws.db):
+        for back in range(12, -1, -1):
+            index = today.year * 12 + today.month - 1 - back
+            first, last = month_bounds(index // 12, index % 12 + 1)
+            last = min(last, today)
+            for household in households:
+                count = rng.choices((0, 1, 2, 3), weights=(8, 17, 60, 15))[0]
+                for _ in range(count):
+                    day = first + timedelta(days=rng.randrange((last - first).days + 1))
+                    moment = datetime(day.year, day.month, day.day, rng.randint(8, 19), rng.randint(0, 59), tzinfo=LOCAL_ZONE)
+                    visit = Visit(
+                        id=new_id(), household_id=household, visited_at=moment.astimezone(UTC).isoformat(timespec="seconds"),
+                        mode=rng.choices(("home", "school", "phone"), weights=(80, 10, 10))[0], visitor_name="网格员",
+                        rating="good",
+                    )
+                    sealed = seal(visit, moment)
+                    insert_visit(ws.db, sealed)
+                    written += 1
+                    if rng.random() < 0.02:
+                        correction = seal(dataclasses.replace(sealed, id=new_id(), amends=sealed.id, content_hash=""), moment)
+                        insert_visit(ws.db, correction)
+                        written += 1
+    return written
+
+
+def bench_compliance(db: Path) -> dict[str, float]:
+    """County-wide compliance for this month (median of 5) and village worklists (median over 20
+    villages); synthetic visits are added first when the database has none."""
+    from rangtang_desktop.services.compliance import compliance, coverage_trend, worklist
+    from rangtang_desktop.services.workspace import open_workspace
+    from rangtang_desktop.storage.visits import visit_count
+
+    ws = open_workspace(db)
+    rng = random.Random(11)
+    figures: dict[str, float] = {}
+    if visit_count(ws.db) == 0:
+        figures["compliance_synthetic_visits"] = add_synthetic_visits(ws, rng)
+    figures["compliance_visits_in_database"] = visit_count(ws.db)
+    today = ws.today()
+    county = []
+    for _round in range(5):
+        start = time.perf_counter()
+        report = compliance(ws, today.year, today.month)
+        county.append((time.perf_counter() - start) * 1000)
+    villages = [r[0] for r in ws.db.execute("SELECT DISTINCT village_code FROM household WHERE deleted = 0 ORDER BY village_code")]
+    chosen = rng.sample(villages, min(20, len(villages)))
+    lists = []
+    for village in chosen:
+        start = time.perf_counter()
+        worklist(ws, village_code=village)
+        lists.append((time.perf_counter() - start) * 1000)
+    trends = []
+    for village in chosen[:5]:
+        start = time.perf_counter()
+        coverage_trend(ws, village_code=village)
+        trends.append((time.perf_counter() - start) * 1000)
+    ws.close()
+    figures.update({
+        "compliance_households_in_scope": report.households_in_scope,
+        "compliance_county_month_median_ms": round(statistics.median(county), 1),
+        "compliance_county_month_max_ms": round(max(county), 1),
+        "worklist_village_median_ms": round(statistics.median(lists), 2),
+        "worklist_village_max_ms": round(max(lists), 2),
+        "coverage_trend_village_median_ms": round(statistics.median(trends), 1),
+    })
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="county", choices=("village", "township", "county"))
@@ -157,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(bench_search(db))
         figures.update(bench_startup(db))
         figures.update(bench_person_save(db))
+        figures.update(bench_compliance(db))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

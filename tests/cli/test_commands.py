@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rangtang_desktop.cli import build_parser, main
+from rangtang_desktop.core.dates import local_today
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -67,6 +68,51 @@ def test_quality_json_shape(village_db, capsys):
     assert items and all(set(i) >= {"kind", "record_id", "detail"} for i in items)
     assert {"bad_id_number", "possible_duplicate"} <= {i["kind"] for i in items}
     assert all(re.search(r"[\u0f00-\u0fff]", i["detail"]) for i in items if i["kind"] != "possible_duplicate")
+
+
+def test_compliance_json_shape(village_db, capsys):
+    """compliance --json gives the month, the counts, the coverage and one row per household in scope."""
+    month = local_today().strftime("%Y-%m")
+    code, out, _err = run(capsys, "compliance", "--db", str(village_db), "--month", month, "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["month"] == month
+    assert report["rows"] and all(set(r) >= {"household_id", "village_code", "visit_days", "state"} for r in report["rows"])
+    assert {r["state"] for r in report["rows"]} <= {"met", "at_risk", "missed", "due", "away"}
+    assert report["households_in_scope"] == sum(r["state"] != "away" for r in report["rows"])
+    assert report["households_met"] == sum(r["state"] == "met" for r in report["rows"])
+    assert 0.0 <= report["coverage"] <= 1.0
+    village = report["rows"][0]["village_code"]
+    code, out, _err = run(capsys, "compliance", "--db", str(village_db), "--month", month, "--village", village[:9], "--json")
+    assert code == 0 and {r["village_code"][:9] for r in json.loads(out)["rows"]} == {village[:9]}
+
+
+def test_compliance_table(village_db, capsys):
+    """Without --json the command prints a summary line, translated column headings and a row per household."""
+    code, out, _err = run(capsys, "--lang", "zh", "compliance", "--db", str(village_db), "--month", "2020-01", "--json")
+    rows = json.loads(out)["rows"]
+    code, out, _err = run(capsys, "--lang", "zh", "compliance", "--db", str(village_db), "--month", "2020-01")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == len(rows) + 2
+    assert lines[0].startswith("2020-01") and "状态" in lines[1]
+    assert lines[2].split("\t")[0] == rows[0]["household_number"]
+
+
+@pytest.mark.parametrize("month", ["2024-13", "2024-00", "24-01", "March"])
+@pytest.mark.parametrize("lang, script", [("zh", r"[\u4e00-\u9fff]"), ("bo", r"[\u0f00-\u0fff]")])
+def test_compliance_bad_month_is_explained(village_db, capsys, month, lang, script):
+    """A month that does not exist gets a two-part message in the chosen language and exit status 2."""
+    code, out, err = run(capsys, "--lang", lang, "compliance", "--db", str(village_db), "--month", month)
+    assert code == 2 and out == "" and "Traceback" not in err
+    lines = [line for line in err.splitlines() if line]
+    assert len(lines) == 2 and all(re.search(script, line) for line in lines)
+    assert "--month" in lines[0] and month in lines[0]
+
+
+def test_compliance_unknown_village_is_explained(village_db, capsys):
+    """A village code that matches nothing is refused with a message, not an empty report."""
+    code, _out, err = run(capsys, "--lang", "zh", "compliance", "--db", str(village_db), "--month", "2024-03", "--village", "999999")
+    assert code == 2 and "999999" in err and "Traceback" not in err
 
 
 def test_units_lists_townships_and_demo_villages(village_db, capsys):

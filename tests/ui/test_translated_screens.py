@@ -103,9 +103,10 @@ def test_every_record_dialog_is_translated(controller, register_data, record_typ
     values = {}
     if record_type is records.Person:
         values["household_id"] = people["household"].id
-    elif record_type is not records.Household:
-        key = "person_id" if record_type is records.ParentSituation else "child_id"
-        values[key] = people["child"].id
+    elif record_type is records.ParentSituation:
+        values["person_id"] = people["father"].id
+    elif "child_id" in record_type.__dataclass_fields__:
+        values["child_id"] = people["child"].id
     dialog = RecordDialog(controller.env, record_type(**values), controller.window)
     dialog.check_now()
     assert english_in(visible_texts(dialog), allowed_words(controller)) == []

@@ -69,6 +69,10 @@ SECTIONS: dict[type, list[tuple[str | None, list[str]]]] = {
     records.Classification: [
         (None, ["kind", "status", "status_date", "recognised_by", "document_number", "benefits", "notes"]),
     ],
+    records.FamilyEducationSession: [
+        (None, ["session_date", "topic", "provider", "language", "village_code", "notes"]),
+        (N_("Guardians who took part"), ["guardian_ids"]),
+    ],
 }
 
 TITLES = {
@@ -84,10 +88,12 @@ TITLES = {
     (records.CareArrangement, False): N_("Edit entrusted-care arrangement"),
     (records.Classification, True): N_("New category"),
     (records.Classification, False): N_("Edit category"),
+    (records.FamilyEducationSession, True): N_("New family-education session"),
+    (records.FamilyEducationSession, False): N_("Edit family-education session"),
 }
 
 
-def form_context(env: UiEnv, record: Any, pick_person=None) -> FormContext:
+def form_context(env: UiEnv, record: Any, pick_person=None, candidates=None) -> FormContext:
     units = env.units()
     household_id = ""
     exclude = ""
@@ -109,6 +115,7 @@ def form_context(env: UiEnv, record: Any, pick_person=None) -> FormContext:
         groups_of=lambda village: group_items(units, village),
         people=people,
         pick_person=pick_person,
+        candidates=list(candidates or []),
     )
 
 
@@ -119,14 +126,14 @@ class RecordDialog(QDialog):
     saved = Signal(object)
     open_person = Signal(str)
 
-    def __init__(self, env: UiEnv, record: Any, parent: QWidget | None = None):
+    def __init__(self, env: UiEnv, record: Any, parent: QWidget | None = None, *, people=None):
         super().__init__(parent)
         self.env = env
         self.is_new = record.id is None
         record_type = type(record)
         self.setWindowTitle(_(TITLES[(record_type, self.is_new)]))
         self.setObjectName(f"dialog_{records.entity_name(record)}")
-        self.form = RecordForm(record_type, SECTIONS[record_type], form_context(env, record, self._pick_person), self)
+        self.form = RecordForm(record_type, SECTIONS[record_type], form_context(env, record, self._pick_person, people), self)
         self.form.set_record(record)
         self.general = QLabel()
         self.general.setWordWrap(True)

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 from ...core import records
 from ...i18n import _
 from ...i18n.formatting import format_number
-from ...services import register, register_lists, register_views
+from ...services import register, register_lists, register_views, visits
 from ...services.changes import Changes
 from ...services.register_lists import ListFilter
 from ..dialogs.history_dialog import HistoryDialog
 from ..dialogs.record_dialog import RecordDialog
+from ..dialogs.visit_form import VisitForm, open_visit_for_household
 from ..env import UiEnv
 from ..errors import show_error
 from ..fonts import text_height
@@ -218,7 +219,12 @@ class RegisterPage(QWidget):
             if entity == "household":
                 view = register_views.household_view(self.env.ws, record_id)
                 self.current = view.household
-                self.detail.show_html(household_html(view, self.env.units()))
+                self.detail.show_html(
+                    household_html(
+                        view, self.env.units(), visits.household_history(self.env.ws, record_id),
+                        visits.drafts(self.env.ws, record_id),
+                    )
+                )
             else:
                 view = register_views.person_view(self.env.ws, record_id)
                 self.current = view.person
@@ -255,6 +261,13 @@ class RegisterPage(QWidget):
             HistoryDialog(self.env, entity, record_id, self).exec()
         elif verb == "delete":
             self.remove(entity, record_id)
+        elif verb in ("visit", "draft"):
+            found = visits.get(self.env.ws, record_id) if verb == "visit" else visits.draft(self.env.ws, record_id)
+            if found is not None:
+                VisitForm(self.env, found, self).open()
+        elif verb == "add" and entity == "visit":
+            household_id = self.current.id if isinstance(self.current, records.Household) else self.current.household_id
+            open_visit_for_household(self.env, household_id, self)
         elif verb == "add":
             self.add(entity)
 
@@ -296,6 +309,8 @@ class RegisterPage(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if changes.units:
             self.fill_villages()
+        if changes.visits and not (changes.register or changes.units):
+            self.refresh_detail()
         if changes.register or changes.units:
             current_row = self.table.currentIndex().row()
             self.reload()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,8 @@ from ...services.node import node_info
 from ..env import UiEnv
 from ..errors import show_error
 from ..labels import unit_label
+from ..widgets.county_settings_box import CountySettingsBox
+from ..widgets.visitors_box import VisitorsBox
 
 
 class SettingsPage(QWidget):
@@ -66,11 +69,20 @@ class SettingsPage(QWidget):
         units_layout.addWidget(load)
         self._fill_units()
 
-        layout = QVBoxLayout(self)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         layout.addWidget(language_box)
+        layout.addWidget(CountySettingsBox(env))
+        layout.addWidget(VisitorsBox(env))
         layout.addWidget(node_box)
         layout.addWidget(units_box)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _language_activated(self) -> None:
         lang = self.language.currentData()

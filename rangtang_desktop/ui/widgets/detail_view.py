@@ -14,9 +14,11 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ...core import records, vocab
+from ...core.dates import LOCAL_ZONE
 from ...core.msg import N_
+from ...core.visits import parse_instant
 from ...i18n import _, render
-from ...i18n.formatting import format_age, format_partial
+from ...i18n.formatting import format_age, format_datetime, format_partial
 from ...i18n.values import display_value
 from ...services.register_views import HouseholdView, PersonView
 from ...storage.reference import Unit
@@ -32,6 +34,19 @@ HOUSEHOLD_FACTS = (
     "economic_status", "housing", "hazards", "legal_basis", "notice_given_on",
 )
 # Texts shown in the panel (constants, so babel extracts them; f-strings hide calls from it).
+VISITS = N_("Visits")
+UNSIGNED_DRAFT = N_("Unsigned draft")
+SIGNED = N_("Signed")
+FINGERPRINT_MISMATCH = N_("Signed, but the content no longer matches its fingerprint")
+CORRECTED_LATER = N_("Corrected by a later visit")
+A_CORRECTION = N_("Corrects an earlier visit")
+WHEN = N_("When")
+HOW = N_("How")
+VISITOR = N_("Visitor")
+RATING_HEADER = N_("Guardianship rating")
+STATUS = N_("Status")
+NO_VISITS_YET = N_("No visits recorded yet.")
+RECORD_A_VISIT = N_("Record a visit")
 EDIT = N_("Edit")
 REMOVE = N_("Remove")
 HOUSEHOLD = N_("Household")
@@ -122,7 +137,7 @@ def _tick(value: bool) -> str:
     return "✓" if value else ""
 
 
-def household_html(view: HouseholdView, units: dict[str, Unit]) -> str:
+def household_html(view: HouseholdView, units: dict[str, Unit], visit_entries=(), drafts=()) -> str:
     h = view.household
     title = " ".join(n for n in (h.house_name_zh, h.house_name_bo) if n) or _(HOUSEHOLD)
     place = " · ".join(x for x in (unit_label(units, h.village_code), unit_label(units, h.group_code)) if x)
@@ -146,8 +161,42 @@ def household_html(view: HouseholdView, units: dict[str, Unit]) -> str:
     else:
         parts.append(f"<p class='warn'>{_e(_(NO_MEMBERS_RECORDED_YET))}</p>")
     parts.append(f"<p>{_link('add:member', _(ADD_A_MEMBER))}</p>")
+    parts.append(_visits_html(visit_entries, drafts))
     if h.notes:
         parts.append(f"<h3>{_e(_(NOTES))}</h3><p>{_e(h.notes)}</p>")
+    return "".join(parts)
+
+
+def _visit_when(visit) -> str:
+    instant = parse_instant(visit.visited_at)
+    return format_datetime(instant.astimezone(LOCAL_ZONE)) if instant else ""
+
+
+def _visits_html(visit_entries, drafts) -> str:
+    """The household's visits: unsigned drafts first, then signed visits, newest first."""
+    parts = [f"<h3>{_e(_(VISITS))}</h3>"]
+    rows = []
+    for draft, _saved in drafts:
+        rows.append([
+            _link(f"draft:visit:{draft.id}", _visit_when(draft)), _e(_(vocab.VISIT_MODE.label(draft.mode))),
+            _e(draft.visitor_name), "", f"<span class='warn'>{_e(_(UNSIGNED_DRAFT))}</span>",
+        ])
+    for entry in visit_entries:
+        v = entry.visit
+        status = _(SIGNED) if entry.intact else _(FINGERPRINT_MISMATCH)
+        if entry.amended_by:
+            status = _(CORRECTED_LATER)
+        if v.amends:
+            status += " · " + _(A_CORRECTION)
+        rows.append([
+            _link(f"visit:visit:{v.id}", _visit_when(v)), _e(_(vocab.VISIT_MODE.label(v.mode))), _e(v.visitor_name),
+            _e(_(vocab.RATING.label(v.rating))), f"<span class='{'' if entry.intact else 'bad'}'>{_e(status)}</span>",
+        ])
+    if rows:
+        parts.append(_table((WHEN, HOW, VISITOR, RATING_HEADER, STATUS), rows))
+    else:
+        parts.append(f"<p class='muted'>{_e(_(NO_VISITS_YET))}</p>")
+    parts.append(f"<p>{_link('add:visit', _(RECORD_A_VISIT))}</p>")
     return "".join(parts)
 
 

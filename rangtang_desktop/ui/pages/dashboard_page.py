@@ -1,0 +1,205 @@
+"""The first page: this month's visit coverage for the village (or township) and per group, the
+last twelve months, households at risk, unsigned drafts, guardians without a family-education
+session this year — figures a township supervisor can act on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.compliance import STATE_LABELS
+from ...i18n import _, current_language
+from ...i18n.formatting import digits, format_month, format_number
+from ...services import compliance, register_views, sessions, visits
+from ...services.changes import Changes
+from ..dialogs.visit_form import open_visit_for_household
+from ..env import UiEnv
+from ..labels import unit_label, village_items
+from ..models.lazy_table import ID_ROLE
+from ..widgets.charts import BarChart, CoverageList, format_percent
+
+
+def month_label(year: int, month: int) -> str:
+    """A short month label for the chart: 5月 or ཟླ་5."""
+    return digits(f"ཟླ་{month}") if current_language() == "bo" else f"{month}月"
+
+
+class Tile(QFrame):
+    """One figure with its caption; a click opens the place to act on it."""
+
+    clicked = Signal()
+
+    def __init__(self, caption: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.figure = QLabel()
+        self.figure.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.figure)
+        layout.addWidget(self.caption)
+
+    def set_figure(self, text: str, colour: str = "#222") -> None:
+        self.figure.setText(text)
+        self.figure.setStyleSheet(f"font-size: 20pt; font-weight: bold; color: {colour};")
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class DashboardPage(QWidget):
+    open_area = Signal(str)
+
+    def __init__(self, env: UiEnv, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.env = env
+        self.setObjectName("dashboard_page")
+        self.village = QComboBox()
+        self.village.setObjectName("dashboard_village")
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.village)
+
+        self.coverage_tile = Tile(_("households with minors visited enough this month"))
+        self.at_risk_tile = Tile(_("households at risk of missing their visits"))
+        self.missed_tile = Tile(_("households missed last month"))
+        self.drafts_tile = Tile(_("visits started but not signed"))
+        self.sessions_tile = Tile(_("guardians without a family-education session this year"))
+        for tile in (self.coverage_tile, self.at_risk_tile, self.missed_tile):
+            tile.clicked.connect(lambda: self.open_area.emit("visits"))
+        self.drafts_tile.clicked.connect(lambda: self.open_area.emit("visits"))
+        self.sessions_tile.clicked.connect(lambda: self.open_area.emit("visits"))
+        tiles = QGridLayout()
+        for i, tile in enumerate((self.coverage_tile, self.at_risk_tile, self.missed_tile, self.drafts_tile, self.sessions_tile)):
+            tiles.addWidget(tile, 0, i)
+
+        self.trend = BarChart()
+        self.trend.setObjectName("coverage_trend")
+        self.trend.setMinimumHeight(200)
+        self.groups = CoverageList()
+        self.groups.setObjectName("group_coverage")
+        self.at_risk = QListWidget()
+        self.at_risk.setObjectName("at_risk_list")
+        self.at_risk.itemDoubleClicked.connect(self._open_household)
+        record = QPushButton(_("Record a visit"))
+        record.clicked.connect(lambda: self._open_household(self.at_risk.currentItem()))
+
+        left = QVBoxLayout()
+        left.addWidget(QLabel(_("Coverage over the last twelve months")))
+        left.addWidget(self.trend, 1)
+        left.addWidget(QLabel(_("This month, by village group")))
+        left.addWidget(self.groups)
+        right = QVBoxLayout()
+        right.addWidget(QLabel(_("Households to visit first")))
+        right.addWidget(self.at_risk, 1)
+        right.addWidget(record, 0, Qt.AlignmentFlag.AlignRight)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.addLayout(top)
+        layout.addLayout(tiles)
+        layout.addLayout(columns, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.village.currentIndexChanged.connect(self.reload)
+        self.fill_villages()
+        self.reload()
+
+    def fill_villages(self) -> None:
+        units = self.env.units()
+        self.village.blockSignals(True)
+        self.village.clear()
+        self.village.addItem(_("All villages"), "")
+        for code, label in village_items(units):
+            self.village.addItem(label, code)
+        home = register_views.node_unit(self.env.ws)
+        if home and home in units and units[home].level == "village":
+            self.village.setCurrentIndex(max(self.village.findData(home), 0))
+        self.village.blockSignals(False)
+
+    def reload(self) -> None:
+        ws = self.env.ws
+        today = ws.today()
+        village = self.village.currentData() or ""
+        units = self.env.units()
+        place = unit_label(units, village) if village else unit_label(units, register_views.node_unit(ws)) or _("All villages")
+        self.title.setText(f"{place} · {format_month(today.year, today.month)}")
+        report = compliance.compliance(ws, today.year, today.month, village_code=village)
+        self.coverage_tile.set_figure(
+            f"{format_number(report.households_met)} / {format_number(report.households_in_scope)}"
+            f"  {format_percent(report.coverage if report.households_in_scope else None)}"
+        )
+        at_risk = [r for r in report.rows if r.state == "at_risk"]
+        self.at_risk_tile.set_figure(format_number(len(at_risk)), "#b26a00" if at_risk else "#222")
+        last_year, last_month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        last = compliance.compliance(ws, last_year, last_month, village_code=village)
+        missed = sum(1 for r in last.rows if r.state == "missed")
+        self.missed_tile.set_figure(format_number(missed), "#b00020" if missed else "#222")
+        draft_count = sum(1 for d, _saved in visits.drafts(ws) if not village or self._in_village(d.household_id, village))
+        self.drafts_tile.set_figure(format_number(draft_count), "#b26a00" if draft_count else "#222")
+        coverage = sessions.guardian_coverage(ws, today.year, village)
+        uncovered = sum(1 for g in coverage if not g.covered)
+        self.sessions_tile.set_figure(f"{format_number(uncovered)} / {format_number(len(coverage))}")
+
+        trend = compliance.coverage_trend(ws, months=12, village_code=village)
+        self.trend.set_data(
+            [
+                (month_label(y, m), met / scope if scope else None,
+                 _("{month}: {met} of {scope} households").format(month=format_month(y, m), met=met, scope=scope))
+                for y, m, scope, met in trend
+            ],
+            target=1.0,
+        )
+        groups = []
+        for (village_code, group_code), (scope, met) in report.by_group().items():
+            caption = unit_label(units, group_code) if village else f"{unit_label(units, village_code)} · {unit_label(units, group_code)}"
+            groups.append((caption, met, scope))
+        self.groups.set_rows(groups, target=1.0)
+        self.at_risk.clear()
+        first = [r for r in report.rows if r.state in ("at_risk",)] + [r for r in report.rows if r.result.due_this_week]
+        for row in first[:30]:
+            house = " ".join(n for n in (row.house_name_zh, row.house_name_bo) if n)
+            item = QListWidgetItem(
+                f"{row.household_number} {house} · {unit_label(units, row.group_code)} · {_(STATE_LABELS[row.state])}"
+            )
+            item.setData(ID_ROLE, row.household_id)
+            self.at_risk.addItem(item)
+
+    def _in_village(self, household_id: str, village: str) -> bool:
+        household = register_views.find(self.env.ws, "household", household_id)
+        return household is not None and household.village_code.startswith(village)
+
+    def _open_household(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            open_visit_for_household(self.env, item.data(ID_ROLE), self)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.units:
+            self.fill_villages()
+        if changes.visits or changes.register or changes.settings or changes.units:
+            self.reload()

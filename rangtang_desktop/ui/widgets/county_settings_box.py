@@ -1,0 +1,84 @@
+"""Editing the county settings (visits per month, which visits count, spacing, family-education
+sessions per year). They take effect at the next evaluation and travel to the other laptops."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from ...core import vocab
+from ...core.county_settings import CountySettings, label
+from ...i18n import _
+from ...services import county_settings
+from ..env import UiEnv
+from ..errors import show_error
+
+NUMBERS = ("visits_per_month", "min_spacing_days", "at_risk_days_per_visit", "family_education_per_year")
+
+
+class CountySettingsBox(QGroupBox):
+    def __init__(self, env: UiEnv, parent: QWidget | None = None):
+        super().__init__(_("County settings"), parent)
+        self.env = env
+        self.setObjectName("county_settings")
+        form = QFormLayout(self)
+        self.numbers: dict[str, QSpinBox] = {}
+        for name in NUMBERS:
+            spin = QSpinBox()
+            spin.setObjectName(f"setting_{name}")
+            spin.setRange(0, 60)
+            text = QLabel(_(label(name)))
+            text.setWordWrap(True)
+            form.addRow(text, spin)
+            self.numbers[name] = spin
+        modes = QWidget()
+        grid = QGridLayout(modes)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.modes: dict[str, QCheckBox] = {}
+        for i, (code, text) in enumerate(vocab.VISIT_MODE.items):
+            box = QCheckBox(_(text))
+            box.setObjectName(f"counting_mode_{code}")
+            grid.addWidget(box, i // 3, i % 3)
+            self.modes[code] = box
+        modes_label = QLabel(_(label("counting_modes")))
+        modes_label.setWordWrap(True)
+        form.addRow(modes_label, modes)
+        self.save_button = QPushButton(_("Save county settings"))
+        self.save_button.setObjectName("save_county_settings")
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.save_button)
+        form.addRow(row)
+        self.load()
+
+    def load(self) -> None:
+        current = county_settings.load(self.env.ws)
+        for name, spin in self.numbers.items():
+            spin.setValue(getattr(current, name))
+        for code, box in self.modes.items():
+            box.setChecked(code in current.counting_modes)
+
+    def current(self) -> CountySettings:
+        values = {name: spin.value() for name, spin in self.numbers.items()}
+        values["counting_modes"] = tuple(code for code, box in self.modes.items() if box.isChecked())
+        return dataclasses.replace(CountySettings(), **values)
+
+    def save(self) -> None:
+        def saved(changes) -> None:
+            self.status.setText(_("Saved. The new settings apply from now on."))
+            self.env.publish(changes)
+
+        self.env.runner.run(county_settings.save, self.current(), on_done=saved, on_error=lambda e: show_error(self, e))
