@@ -132,7 +132,10 @@ def from_json(value: dict[str, Any]) -> Visit:
 def canonical_content(visit: Visit) -> bytes:
     """The bytes signing fixes: every field but the hash itself, as canonical JSON (sorted keys,
     no spaces, UTF-8)."""
-    value = to_json(visit)
+    return _canonical(to_json(visit))
+
+
+def _canonical(value: dict[str, Any]) -> bytes:
     value.pop("content_hash", None)
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -148,8 +151,10 @@ def verify(visit: Visit) -> bool:
 
 def seal(visit: Visit, signed_at: datetime) -> Visit:
     """The visit signed at ``signed_at``: its content fixed by a SHA-256 hash."""
-    stamped = dataclasses.replace(visit, signed_at=signed_at.astimezone(UTC).isoformat(timespec="seconds"), content_hash="")
-    return dataclasses.replace(stamped, content_hash=content_hash(stamped))
+    stamp = signed_at.astimezone(UTC).isoformat(timespec="seconds")
+    value = to_json(visit)
+    value["signed_at"] = stamp  # the content as it will be once stamped, hashed without building it twice
+    return dataclasses.replace(visit, signed_at=stamp, content_hash=hashlib.sha256(_canonical(value)).hexdigest())
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ people, relations, parents' situations, entrusted care and categories that look 
 Everything comes from ``random.Random(seed)``, record ids included (UUIDv7 text made from the seeded
 generator, a fixed base time and a counter), so one seed gives the same register on every run of
 the same day; dates are counted back from today so the data stays current. The register is written
-through the change log in bulk mode, like any other write, inside one transaction.
+through the change log in bulk mode, like any other write, inside one transaction. The visitors,
+a year of visits and the family-education sessions (``demo_visits``) come from a stream of their own.
 
 Scales: ``village`` (one village, 100–130 households), ``township`` (one township's 7–9 villages,
 about 1,000 households) and ``county`` (all 11 townships, 12,000 households shared by their 2020
@@ -27,7 +28,8 @@ from ..storage.database import write_transaction
 from ..storage.reference import Unit
 from . import demo_names as words
 from .demo_family import FamilyMaker
-from .demo_visits import add_visit_history, assign_visitors
+from .demo_visitors import assign_visitors
+from .demo_visits import add_visit_history
 from .workspace import Workspace, open_workspace
 
 COUNTY_HOUSEHOLDS = 12_000

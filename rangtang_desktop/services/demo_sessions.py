@@ -24,7 +24,7 @@ from .workspace import Workspace
 COVERED = {"this": (0.66, 0.8), "last": (0.8, 0.93)}  # share of a village's guardians reached in a full year
 ATTENDS = {"migrant_work": 0.3, "compulsory_detox": 0.0, "imprisoned": 0.0, "lost_contact": 0.0}  # else 1
 SECOND_SESSION = 0.12  # of the guardians reached, those who come to a second session
-SESSION_SIZE = (8, 28)  # the size a village aims at; split evenly, sessions have 5-30 guardians
+SESSION_SIZE = (14, 28)  # the size a village aims at; split evenly, sessions have 5-30 guardians
 
 
 def guardians_by_village(ws: Workspace, year: int) -> dict[str, list[tuple[str, str]]]:

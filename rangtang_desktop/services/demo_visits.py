@@ -1,11 +1,11 @@
-"""Visit history for the demonstration data: the people who visit, and a year of visits to every
-household with minors, so the worklist, the dashboard and the compliance figures have something true
-to show.
+"""Visit history for the demonstration data: a year of visits to every household with minors, and
+the family-education sessions, so the worklist, the dashboard and the compliance figures have
+something true to show.
 
-Each village gets a child director, one or more grid workers and, for about half of its groups, the
-group leader; every household is assigned to its group's visitor. Visits cover the twelve months
-before the current one and the current month up to yesterday: most households are visited at home
-twice or more a month, some at school, some only by phone (which does not count by default), with
+The visitors come from ``demo_visitors`` (assigned before the households are written), what they
+know of each household from ``demo_homes``, the sessions from ``demo_sessions``. Visits cover the
+twelve months before the current one and the current month up to yesterday: most households are
+visited at home twice or more a month, some at school, some only by phone (which does not count by default), with
 misses, a few chronically under-visited groups, households away at the summer pasture or digging
 caterpillar fungus, and slow months. What visitors record follows the register: the household's
 minors, who they spoke to, a poor rating and a checklist answer only where the register plants a
@@ -23,220 +23,48 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import sqlite_utils
+
 from ..core.dates import LOCAL_ZONE, minor_cutoff
-from ..core.records import Household
-from ..core.visits import ChildSeen, Visit, seal, to_json
+from ..core.visits import ChildSeen, Visit, seal
 from ..storage import nodes
 from ..storage import visits as store
-from . import demo_names as names
+from ..storage.changelog import ChangeLog
 from . import demo_visit_words as words
 from .demo_guardianship import months_before
+from .demo_homes import Child, Home, load_homes
 from .demo_sessions import add_sessions
 from .demo_signatures import signature_pool
+from .demo_visitors import SIGNATURES, Staff, Visitor
 from .workspace import Workspace
 
 MONTHS = 12  # full months of history before the current one
-SIGNATURES = 50  # distinct signature images
 BATCH = 20_000  # visits written between flushes
-WEAK_GROUP_SHARE = 0.07  # groups whose visitor falls behind month after month
-HARD_TO_REACH_SHARE = 0.08  # households far up the valley: missed more often
-SLOW_SIGNER_SHARE = 0.1  # visitors who leave their recent visits unsigned
 AMEND_SHARE = 0.01
-ABANDONED_CASES = 3  # suspected abandonment (R06), marked as demo cases, in the whole county
-COUNTED = {  # counted visits (home or school) in a month → weight
-    "normal": {0: 4, 1: 11, 2: 60, 3: 18, 4: 7},
-    "weak": {0: 22, 1: 40, 2: 30, 3: 8},
-    "away": {0: 55, 1: 35, 2: 10},
+
+
+def _table(weights: dict) -> tuple[tuple, tuple[float, ...]]:
+    """Keys and cumulative weights, for ``random.choices``."""
+    total, cumulative = 0.0, []
+    for weight in weights.values():
+        total += weight
+        cumulative.append(total)
+    return tuple(weights), tuple(cumulative)
+
+
+COUNTED = {  # counted visits (home or school) in a month: weights
+    "normal": _table({0: 4, 1: 11, 2: 60, 3: 18, 4: 7}),
+    "weak": _table({0: 22, 1: 40, 2: 30, 3: 8}),
+    "away": _table({0: 55, 1: 35, 2: 10}),
 }
-HOURS = {  # local hours of the day → weight, by mode
-    "home": {9: 3, 10: 6, 11: 6, 12: 2, 13: 2, 14: 5, 15: 6, 16: 6, 17: 4, 18: 2, 19: 1},
-    "school": {9: 2, 10: 4, 11: 3, 14: 3, 15: 3, 16: 2},
-    "phone": {8: 1, 9: 2, 10: 3, 11: 3, 12: 2, 13: 1, 14: 2, 15: 3, 16: 3, 17: 3, 18: 3, 19: 3, 20: 2, 21: 1},
+HOURS = {  # local hour of the day: weights, by mode
+    "home": _table({9: 3, 10: 6, 11: 6, 12: 2, 13: 2, 14: 5, 15: 6, 16: 6, 17: 4, 18: 2, 19: 1}),
+    "school": _table({9: 2, 10: 4, 11: 3, 14: 3, 15: 3, 16: 2}),
+    "phone": _table({8: 1, 9: 2, 10: 3, 11: 3, 12: 2, 13: 1, 14: 2, 15: 3, 16: 3, 17: 3, 18: 3, 19: 3, 20: 2, 21: 1}),
 }
 SCHOOL_HOLIDAY_MONTHS = frozenset({1, 2, 7, 8})
-OUT_OF_SCHOOL = frozenset({"dropped_out", "not_in_school_14_16"})
-IN_SCHOOL = frozenset({"primary", "junior", "senior", "vocational", "special_education"})
-
-
-# -- who visits ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Visitor:
-    user: nodes.User
-    role: str  # a VISITOR_ROLE code
-    signature: int  # index into the signature images
-    speaks_local: bool  # speaks the township's own language, not only Amdo and Chinese
-    slow_signer: bool
-
-
-@dataclass
-class Staff:
-    visitors: list[Visitor] = field(default_factory=list)
-    by_group: dict[str, Visitor] = field(default_factory=dict)  # group code → assigned visitor
-    directors: dict[str, Visitor] = field(default_factory=dict)  # village code → child director
-    workers: dict[str, list[Visitor]] = field(default_factory=dict)  # village code → grid workers
-    weak_groups: set[str] = field(default_factory=set)
-    households: list[Household] = field(default_factory=list)
-
-
-def assign_visitors(rng: random.Random, new_id: Callable[[], str], households: list[Household]) -> Staff:
-    """Invent each village's visitors and set every household's ``assigned_worker`` (before the
-    households are written, so the assignment is part of their first record)."""
-    staff = Staff(households=households)
-    groups: dict[str, list[str]] = {}
-    for household in households:
-        codes = groups.setdefault(household.village_code, [])
-        if household.group_code not in codes:
-            codes.append(household.group_code)
-    for village_code, codes in groups.items():
-        hire = _Hiring(rng, new_id, staff, village_code)
-        staff.directors[village_code] = hire("child_director", "female")
-        workers = staff.workers[village_code] = [hire("grid_worker") for _ in range(1 + len(codes) // 4)]
-        for index, code in enumerate(sorted(codes)):
-            staff.by_group[code] = hire("group_leader") if rng.random() < 0.5 else workers[index % len(workers)]
-            if rng.random() < WEAK_GROUP_SHARE:
-                staff.weak_groups.add(code)
-    for household in households:
-        household.assigned_worker = staff.by_group[household.group_code].user.user_id
-    return staff
-
-
-@dataclass
-class _Hiring:
-    """Makes the visitors of one village, with names that differ within the village."""
-
-    rng: random.Random
-    new_id: Callable[[], str]
-    staff: Staff
-    village_code: str
-    taken: set[str] = field(default_factory=set)
-
-    def __call__(self, role: str, sex: str | None = None) -> Visitor:
-        rng = self.rng
-        sex = sex or rng.choice(("male", "male", "female"))
-        name, han = "", False
-        while not name or name in self.taken:
-            han = role != "group_leader" and rng.random() < 0.08  # some township staff are Han
-            name = names.han_name(rng, sex) if han else names.tibetan_name(rng, sex).zh
-        self.taken.add(name)
-        user = nodes.User(self.new_id(), name, role, self.village_code)
-        speaks_local = role == "group_leader" or (not han and rng.random() < 0.6)
-        visitor = Visitor(user, role, len(self.staff.visitors) % SIGNATURES, speaks_local, rng.random() < SLOW_SIGNER_SHARE)
-        self.staff.visitors.append(visitor)
-        return visitor
-
-
-# -- what the register says about each household ----------------------------------------------------
-
-
-@dataclass
-class Child:
-    id: str
-    born: date
-    boarding: bool
-    in_school: bool
-
-
-@dataclass
-class Home:
-    """A household with minors as its visitors know it."""
-
-    household: Household
-    index: int
-    children: list[Child] = field(default_factory=list)
-    carers: list[tuple[str, str, int]] = field(default_factory=list)  # (name, what the visitor calls them, age)
-    migrants: list[str] = field(default_factory=list)  # what the visitor calls each parent working away
-    concern: str = ""  # alone, carer_unable, carer_unfit or abandoned
-    rating: str = "good"
-    facts: list[str] = field(default_factory=list)  # CHILD_FACT_NOTES keys and other register facts
-    language: str = "amdo"
-    hard_to_reach: bool = False
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def load_homes(ws: Workspace, rng: random.Random, households: list[Household], since: date) -> list[Home]:
-    """The households with someone under 18 at any time from ``since``, with what the register says
-    about their children and carers."""
-    db, today = ws.db, ws.today()
-    cutoff = minor_cutoff(since).isoformat()
-    people = {row[0]: row for row in db.execute(
-        """SELECT id, household_id, name_zh, sex, birth_estimate, school_status, boarding, nutrition,
-                  illness_untreated, work, marital_status FROM person
-           WHERE deleted = 0 AND merged_into = '' AND alive_status = 'alive' AND birth_estimate != ''"""
-    )}
-    homes = {h.id: Home(h, index) for index, h in enumerate(households)}
-    for pid, hid, _, _, born, school, boarding, nutrition, untreated, work, marital in people.values():
-        if born < cutoff or hid not in homes:
-            continue
-        home = homes[hid]
-        home.children.append(Child(pid, date.fromisoformat(born), bool(boarding), school in IN_SCHOOL))
-        home.facts += [fact for fact, present in (
-            ("severe_malnutrition", nutrition == "severe"), ("untreated", bool(untreated)),
-            ("out_of_school", school in OUT_OF_SCHOOL), ("employed", work == "employed"),
-            ("betrothed", marital == "betrothed"),
-        ) if present]
-    child_home = {c.id: home for home in homes.values() for c in home.children}
-    situations = dict(db.execute(
-        "SELECT person_id, kind || ':' || contact_frequency FROM parent_situation WHERE deleted = 0 AND end_date = ''"
-    ).fetchall())
-    seen: set[tuple[str, str]] = set()
-    for child_id, adult_id, kind, lives_with in db.execute(
-        "SELECT child_id, adult_id, kind, lives_with FROM relation WHERE deleted = 0 ORDER BY actual_caregiver DESC, id"
-    ):
-        home, adult = child_home.get(child_id), people.get(adult_id)
-        if home is None or adult is None or (home.household.id, adult_id) in seen:
-            continue
-        seen.add((home.household.id, adult_id))
-        word = words.SPOKEN_TO.get(kind, ("亲戚", "亲戚"))[adult[3] == "female"]
-        situation = situations.get(adult_id, "")
-        if lives_with:
-            home.carers.append((adult[2], word, _age(date.fromisoformat(adult[4]), today)))
-        elif situation.startswith("migrant_work"):
-            home.migrants.append(word)
-        if situation.startswith("lost_contact"):
-            home.facts.append("lost_contact")
-        elif situation in ("migrant_work:rarely", "migrant_work:never"):
-            home.facts.append("rare_contact")
-    for child_id, carer_id, capable, health, unfit in db.execute(
-        "SELECT child_id, carer_id, carer_full_capacity, carer_health, disqualifiers FROM care_arrangement "
-        "WHERE deleted = 0 AND end_date = ''"
-    ):
-        home = child_home.get(child_id)
-        if home is None:
-            continue
-        if unfit != "[]":
-            home.concern = "carer_unfit"
-        elif not capable and not home.concern:
-            home.concern = "carer_unable"
-        carer = people.get(carer_id)
-        if health != "ok" or (carer is not None and _age(date.fromisoformat(carer[4]), today) >= 70):
-            home.facts.append("elderly_carer")
-    found = [home for home in homes.values() if home.children]
-    alone = [h for h in found if not h.carers and any(_age(c.born, today) < 16 for c in h.children)]
-    for home in alone:
-        home.concern = "alone"
-    young = [h for h in alone if min(_age(c.born, today) for c in h.children) < 14]
-    for home in rng.sample(young, min(ABANDONED_CASES, (len(young) + 1) // 2)):
-        home.concern = "abandoned"
-    for home in found:
-        home.facts = sorted(set(home.facts))
-        home.rating = "poor" if home.concern else "fair" if (home.facts and rng.random() < 0.6) or rng.random() < 0.04 else "good"
-        home.hard_to_reach = rng.random() < HARD_TO_REACH_SHARE
-        township_language = words.TOWNSHIP_LANGUAGE.get(home.household.village_code[:9])
-        if not home.household.house_name_zh:
-            home.language = "chinese"  # Han households have no house name
-        elif township_language and rng.random() < 0.6:
-            home.language = township_language
-        elif rng.random() < 0.12:
-            home.language = "chinese"
-    return found
 
 
 # -- the visits -------------------------------------------------------------------------------------
@@ -246,7 +74,7 @@ def _draft_odds(days_ago: int, slow_signer: bool) -> float:
     """How likely a visit this many days old is still an unsigned draft."""
     if slow_signer and days_ago < 60:
         return 0.5
-    return 0.3 if days_ago < 14 else 0.2 if days_ago < 45 else 0.05 if days_ago < 90 else 0.0
+    return 0.3 if days_ago < 14 else 0.1 if days_ago < 45 else 0.03 if days_ago < 90 else 0.0
 
 
 def _iso(moment: datetime) -> str:
@@ -257,20 +85,8 @@ def _month_end(first: date) -> date:
     return months_before(first, -1) - timedelta(days=1)
 
 
-def _cumulative(weights: dict) -> tuple[list, list[float]]:
-    total, cumulative = 0.0, []
-    for weight in weights.values():
-        total += weight
-        cumulative.append(total)
-    return list(weights), cumulative
-
-
-_CHOICES = {id(w): _cumulative(w) for w in (*COUNTED.values(), *HOURS.values())}
-
-
-def _pick(rng: random.Random, weights: dict) -> object:
-    """A key of ``weights`` (one of the tables above) drawn by its weight."""
-    keys, cumulative = _CHOICES[id(weights)]
+def _pick(rng: random.Random, table: tuple[tuple, tuple[float, ...]]) -> int:
+    keys, cumulative = table
     return rng.choices(keys, cum_weights=cumulative)[0]
 
 
@@ -305,7 +121,7 @@ class VisitMaker:
             at_school = term and any(c.boarding for c in home.children) and rng.random() < 0.15
             plan.append((day, "school" if at_school else "home"))
         if count >= 2 and rng.random() < 0.015:
-            plan.append((plan[0][0], "home"))  # the same visit entered by both visitors: counts once
+            plan.append((plan[0][0], "home"))  # a second visit the same day (the director came too): counts once
         for mode, odds in (("phone", 0.08 + (0.2 if home.migrants else 0) + (0.5 if away else 0)),
                            ("video", 0.015 if home.migrants else 0), ("other", 0.02)):
             if rng.random() < odds:
@@ -375,12 +191,10 @@ class VisitMaker:
                 answers["living_alone"] = "observed"
                 if concern == "abandoned":
                     answers["abandoned"] = "suspected"
-            elif concern == "carer_unable":
-                answers["carer_not_caring"] = "observed"
-                if age < 8:
+            elif child.id in home.cared_for:
+                answers["carer_not_caring"] = "observed" if concern == "carer_unable" else "suspected"
+                if age < 8 and concern == "carer_unable":
                     answers["left_unattended"] = "suspected"
-            elif concern == "carer_unfit":
-                answers["carer_not_caring"] = "suspected"
             if answers:
                 found[child.id] = answers
         return found
@@ -519,7 +333,7 @@ def add_visit_history(ws: Workspace, rng: random.Random, ids: Callable[[], str],
                 if kind == "draft":
                     store.save_draft(db, visit)
                     continue
-                log.write_value(store.VISIT_ENTITY, visit.id, store.VISIT_FIELD, to_json(visit), new=True)
+                log.write_value(store.VISIT_ENTITY, visit.id, store.VISIT_FIELD, store.visit_change_value(visit), new=True)
                 batch.append(visit)
             if len(batch) >= BATCH:
                 signed += _flush(db, log, batch)
@@ -528,7 +342,8 @@ def add_visit_history(ws: Workspace, rng: random.Random, ids: Callable[[], str],
     return signed
 
 
-def _flush(db, log, batch: list[Visit]) -> int:
+def _flush(db: sqlite_utils.Database, log: ChangeLog, batch: list[Visit]) -> int:
+    """Write the batch's visit rows and the buffered changes; returns how many visits."""
     store.insert_visits(db, batch)
     log.flush()
     count = len(batch)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from ..core.errors import RangtangError, RecordNotFound, ValidationFailed
 from ..core.ids import new_id
 from ..core.msg import N_, Message
-from ..core.visits import ChildSeen, Visit, VisitProblem, check_visit, seal, to_json, verify
+from ..core.visits import ChildSeen, Visit, VisitProblem, check_visit, seal, verify
 from ..storage import nodes
 from ..storage import register as reg
 from ..storage import visits as store
@@ -129,7 +129,7 @@ def sign(ws: Workspace, visit: Visit) -> Visit:
         raise ValidationFailed(found)
     sealed = seal(visit, _now())
     with write_transaction(ws.db):
-        ws.changelog().write_value(store.VISIT_ENTITY, sealed.id, store.VISIT_FIELD, to_json(sealed))
+        ws.changelog().write_value(store.VISIT_ENTITY, sealed.id, store.VISIT_FIELD, store.visit_change_value(sealed))
         store.insert_visit(ws.db, sealed)
         store.delete_draft(ws.db, sealed.id)
     return sealed

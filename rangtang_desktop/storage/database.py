@@ -29,10 +29,6 @@ from ..core.msg import N_
 
 APPLICATION_ID = 0x52544E47  # "RTNG", in the SQLite header of every Rangtang database
 SQLITE_HEADER = b"SQLite format 3\x00"
-# Pages of 8 KiB: a change row lives in an index b-tree (``WITHOUT ROWID``), where a row longer than
-# about a quarter page spills into an overflow page of its own. A signed visit travels as one change
-# of about 1-2 KB; with 4 KiB pages each one took a nearly empty 4 KiB overflow page.
-PAGE_SIZE = 8192
 
 
 class DatabaseMissing(RangtangError):
@@ -151,8 +147,6 @@ def open_database(path: str | Path, *, create: bool = False) -> sqlite_utils.Dat
             if has_tables and app_id != APPLICATION_ID:
                 raise NotOurDatabase(path=str(path))
             refuse_newer(db)  # before WAL is switched on: a refused file stays byte for byte the same
-            if not has_tables:  # only a new file can take a page size (before WAL and the first table)
-                db.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             if str(path) != ":memory:":
                 mode = conn_value(db, "PRAGMA journal_mode = WAL")
                 if str(mode).lower() != "wal":

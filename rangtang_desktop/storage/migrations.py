@@ -96,8 +96,8 @@ def m001_register(db: sqlite_utils.Database) -> None:
             prev_op_ids TEXT NOT NULL DEFAULT '[]',
             author INTEGER NOT NULL REFERENCES author(ref),
             reason TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (origin, seq)
-        ) WITHOUT ROWID;
+            UNIQUE (origin, seq)
+        );
         CREATE INDEX change_field ON change(entity_id, field);
         CREATE TABLE change_superseded (
             origin INTEGER NOT NULL,
@@ -283,7 +283,7 @@ def m002_visits(db: sqlite_utils.Database) -> None:
             amends TEXT NOT NULL DEFAULT '',
             signed_at TEXT NOT NULL,
             content_hash TEXT NOT NULL,
-            content TEXT NOT NULL
+            content BLOB NOT NULL
         );
         CREATE INDEX visit_household ON visit(household_id, local_date);
         CREATE INDEX visit_day ON visit(local_date);

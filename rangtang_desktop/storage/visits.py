@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,13 @@ VISIT_ENTITY = "visit"
 VISIT_FIELD = "record"  # a signed visit travels as one change: an immutable event
 
 
+def visit_change_value(visit: Visit) -> dict:
+    """What the change log records of a signed visit: its content hash. The content itself is kept
+    once, in the ``visit`` table (a county holds hundreds of thousands of visits), and travels in
+    bundles beside the change, like signature images, checked against this hash on arrival."""
+    return {"content_hash": visit.content_hash}
+
+
 _INSERT_VISIT = """INSERT INTO visit (id, household_id, visited_at, local_date, mode, visitor_user_id, amends,
                                       signed_at, content_hash, content)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
@@ -30,8 +38,20 @@ def _visit_row(visit: Visit) -> list:
     return [
         visit.id, visit.household_id, visit.visited_at, local.isoformat() if local else "", visit.mode,
         visit.visitor_user_id, visit.amends, visit.signed_at, visit.content_hash,
-        canonical_json(to_json(visit)),
+        pack(visit),
     ]
+
+
+def pack(visit: Visit) -> bytes:
+    """A visit as stored: its canonical JSON, compressed with zlib (about 40% of the size)."""
+    return zlib.compress(canonical_json(to_json(visit)).encode("utf-8"), 6)
+
+
+def unpack(content: bytes | str) -> Visit:
+    """A stored visit (compressed bytes; plain JSON text is read too)."""
+    if isinstance(content, (bytes, memoryview)):
+        content = zlib.decompress(bytes(content)).decode("utf-8")
+    return from_json(json.loads(content))
 
 
 def insert_visit(db: sqlite_utils.Database, visit: Visit) -> None:
@@ -46,7 +66,7 @@ def insert_visits(db: sqlite_utils.Database, visits: Iterable[Visit]) -> None:
 
 def get_visit(db: sqlite_utils.Database, visit_id: str) -> Visit | None:
     row = db.execute("SELECT content FROM visit WHERE id = ?", [visit_id]).fetchone()
-    return from_json(json.loads(row[0])) if row else None
+    return unpack(row[0]) if row else None
 
 
 def household_visits(db: sqlite_utils.Database, household_id: str) -> list[Visit]:
@@ -54,7 +74,7 @@ def household_visits(db: sqlite_utils.Database, household_id: str) -> list[Visit
     rows = db.execute(
         "SELECT content FROM visit WHERE household_id = ? ORDER BY visited_at DESC, signed_at DESC, id DESC", [household_id]
     ).fetchall()
-    return [from_json(json.loads(r[0])) for r in rows]
+    return [unpack(r[0]) for r in rows]
 
 
 def amended_by(db: sqlite_utils.Database, visit_ids: list[str]) -> dict[str, str]:
