@@ -104,6 +104,10 @@ def drafts(ws: Workspace, household_id: str | None = None) -> list[tuple[Visit, 
     return store.drafts(ws.db, household_id)
 
 
+def draft_count(ws: Workspace, village_code: str = "") -> int:
+    return store.draft_count(ws.db, village_code)
+
+
 def problems(ws: Workspace, visit: Visit) -> list[VisitProblem]:
     """What stops this visit from being signed now."""
     found = check_visit(visit, _now(), for_signing=True)

@@ -164,3 +164,13 @@ def store_attachment(db: sqlite_utils.Database, data: bytes, media_type: str = "
 def get_attachment(db: sqlite_utils.Database, digest: str) -> bytes | None:
     row = db.execute("SELECT data FROM attachment WHERE sha256 = ?", [digest]).fetchone()
     return bytes(row[0]) if row else None
+
+
+def draft_count(db: sqlite_utils.Database, village_code: str = "") -> int:
+    """Unsigned drafts of households in a village (or township, by code prefix), or everywhere."""
+    from .register import place_clauses
+
+    clauses, params = place_clauses(village_code)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"SELECT count(*) FROM visit_draft d JOIN household h ON h.id = d.household_id {where}"
+    return db.execute(sql, params).fetchone()[0]

@@ -106,6 +106,7 @@ def bench_startup(db: Path, runs: int = 5) -> dict[str, float]:
         "start_to_register_median_s": round(statistics.median(ready_times), 3),
         "start_to_register_max_s": round(max(ready_times), 3),
         "startup_peak_rss_mb": statistics.median(p["peak_rss_mb"] for p in probes),
+        "dashboard_after_start_median_s": statistics.median(p["dashboard_loaded_s"] for p in probes),
         "scroll_rows": probes[0]["people_rows"],
         "scroll_frame_median_ms": round(statistics.median(p["scroll_frame_median_ms"] for p in probes), 2),
         "scroll_frame_max_ms": round(max(p["scroll_frame_max_ms"] for p in probes), 2),
@@ -183,6 +184,35 @@ def add_synthetic_visits(ws, rng: random.Random) -> int:
     return written
 
 
+def bench_visit_save(db: Path) -> dict[str, float]:
+    """Saving a visit: the draft save the form does as the user types, and signing."""
+    import dataclasses
+
+    from rangtang_desktop.services import visits
+    from rangtang_desktop.services.workspace import open_workspace
+
+    ws = open_workspace(db)
+    households = [r[0] for r in ws.db.execute("SELECT DISTINCT household_id FROM visit ORDER BY household_id LIMIT 20")]
+    signature = visits.store_signature(ws, b"\x89PNG\r\n\x1a\nbenchmark")
+    drafts, signs = [], []
+    for household_id in households:
+        draft = visits.start_visit(ws, household_id)
+        draft = dataclasses.replace(
+            draft, visitor_name="benchmark", rating="good", visitor_signature=signature, guardian_signature=signature
+        )
+        start = time.perf_counter()
+        visits.save_draft(ws, draft)
+        drafts.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        visits.sign(ws, draft)
+        signs.append((time.perf_counter() - start) * 1000)
+    ws.close()
+    return {
+        "visit_draft_save_median_ms": round(statistics.median(drafts), 2),
+        "visit_sign_median_ms": round(statistics.median(signs), 2),
+    }
+
+
 def bench_compliance(db: Path) -> dict[str, float]:
     """County-wide compliance for this month (median of 5) and village worklists (median over 20
     villages); synthetic visits are added first when the database has none."""
@@ -247,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(bench_startup(db))
         figures.update(bench_person_save(db))
         figures.update(bench_compliance(db))
+        figures.update(bench_visit_save(db))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

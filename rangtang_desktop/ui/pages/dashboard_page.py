@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
 from ...core.compliance import STATE_LABELS
 from ...i18n import _, current_language
 from ...i18n.formatting import digits, format_month, format_number
-from ...services import compliance, register_views, sessions, visits
+from ...services import register_views
 from ...services.changes import Changes
+from ...services.dashboard import DashboardFigures, dashboard_figures
 from ..dialogs.visit_form import open_visit_for_household
 from ..env import UiEnv
 from ..labels import unit_label, village_items
 from ..models.lazy_table import ID_ROLE
 from ..widgets.charts import BarChart, CoverageList, format_percent
+from .page import BackgroundPage
 
 
 def month_label(year: int, month: int) -> str:
@@ -62,12 +64,11 @@ class Tile(QFrame):
         super().mouseReleaseEvent(event)
 
 
-class DashboardPage(QWidget):
+class DashboardPage(BackgroundPage):
     open_area = Signal(str)
 
     def __init__(self, env: UiEnv, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.env = env
+        super().__init__(env, parent)
         self.setObjectName("dashboard_page")
         self.village = QComboBox()
         self.village.setObjectName("dashboard_village")
@@ -126,9 +127,8 @@ class DashboardPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-        self.village.currentIndexChanged.connect(self.reload)
+        self.village.currentIndexChanged.connect(self.request_reload)
         self.fill_villages()
-        self.reload()
 
     def fill_villages(self) -> None:
         units = self.env.units()
@@ -143,35 +143,37 @@ class DashboardPage(QWidget):
         self.village.blockSignals(False)
 
     def reload(self) -> None:
-        ws = self.env.ws
-        today = ws.today()
+        """Gather the figures now (tests; the window loads them in the background)."""
+        self.request_reload()
+
+    def load_job(self):
+        return dashboard_figures, (self.village.currentData() or "",)
+
+    def show_data(self, figures: DashboardFigures) -> None:
+        today = self.env.ws.today()
         village = self.village.currentData() or ""
         units = self.env.units()
-        place = unit_label(units, village) if village else unit_label(units, register_views.node_unit(ws)) or _("All villages")
+        home = register_views.node_unit(self.env.ws)
+        place = unit_label(units, village) if village else (unit_label(units, home) if home else _("All villages"))
         self.title.setText(f"{place} · {format_month(today.year, today.month)}")
-        report = compliance.compliance(ws, today.year, today.month, village_code=village)
+        report = figures.report
         self.coverage_tile.set_figure(
             f"{format_number(report.households_met)} / {format_number(report.households_in_scope)}"
             f"  {format_percent(report.coverage if report.households_in_scope else None)}"
         )
         at_risk = [r for r in report.rows if r.state == "at_risk"]
         self.at_risk_tile.set_figure(format_number(len(at_risk)), "#b26a00" if at_risk else "#222")
-        last_year, last_month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-        last = compliance.compliance(ws, last_year, last_month, village_code=village)
-        missed = sum(1 for r in last.rows if r.state == "missed")
+        missed = figures.missed_last_month
         self.missed_tile.set_figure(format_number(missed), "#b00020" if missed else "#222")
-        draft_count = sum(1 for d, _saved in visits.drafts(ws) if not village or self._in_village(d.household_id, village))
-        self.drafts_tile.set_figure(format_number(draft_count), "#b26a00" if draft_count else "#222")
-        coverage = sessions.guardian_coverage(ws, today.year, village)
-        uncovered = sum(1 for g in coverage if not g.covered)
-        self.sessions_tile.set_figure(f"{format_number(uncovered)} / {format_number(len(coverage))}")
-
-        trend = compliance.coverage_trend(ws, months=12, village_code=village)
+        self.drafts_tile.set_figure(format_number(figures.drafts), "#b26a00" if figures.drafts else "#222")
+        self.sessions_tile.set_figure(
+            f"{format_number(figures.guardians_without_session)} / {format_number(figures.guardians)}"
+        )
         self.trend.set_data(
             [
                 (month_label(y, m), met / scope if scope else None,
                  _("{month}: {met} of {scope} households").format(month=format_month(y, m), met=met, scope=scope))
-                for y, m, scope, met in trend
+                for y, m, scope, met in figures.trend
             ],
             target=1.0,
         )
@@ -181,7 +183,9 @@ class DashboardPage(QWidget):
             groups.append((caption, met, scope))
         self.groups.set_rows(groups, target=1.0)
         self.at_risk.clear()
-        first = [r for r in report.rows if r.state in ("at_risk",)] + [r for r in report.rows if r.result.due_this_week]
+        first = [r for r in report.rows if r.state == "at_risk"] + [
+            r for r in report.rows if r.result.due_this_week and r.state != "at_risk"
+        ]
         for row in first[:30]:
             house = " ".join(n for n in (row.house_name_zh, row.house_name_bo) if n)
             item = QListWidgetItem(
@@ -190,16 +194,11 @@ class DashboardPage(QWidget):
             item.setData(ID_ROLE, row.household_id)
             self.at_risk.addItem(item)
 
-    def _in_village(self, household_id: str, village: str) -> bool:
-        household = register_views.find(self.env.ws, "household", household_id)
-        return household is not None and household.village_code.startswith(village)
-
     def _open_household(self, item: QListWidgetItem | None) -> None:
         if item is not None:
             open_visit_for_household(self.env, item.data(ID_ROLE), self)
 
-    def on_changes(self, changes: Changes) -> None:
+    def wants(self, changes: Changes) -> bool:
         if changes.units:
             self.fill_villages()
-        if changes.visits or changes.register or changes.settings or changes.units:
-            self.reload()
+        return bool(changes.visits or changes.register or changes.settings or changes.units)

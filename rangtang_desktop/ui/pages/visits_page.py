@@ -24,10 +24,13 @@ from PySide6.QtWidgets import (
 
 from ...core import records
 from ...core.compliance import STATE_LABELS
+from ...core.dates import LOCAL_ZONE
+from ...core.visits import parse_instant
 from ...i18n import _
 from ...i18n.formatting import format_datetime, format_month, format_number, format_partial
-from ...services import compliance, people_who_visit, register_views, sessions, visits
+from ...services import people_who_visit, register_views, sessions, visits
 from ...services.changes import Changes
+from ...services.visits_overview import DraftRow, VisitsOverview, visits_overview
 from ..dialogs.record_dialog import RecordDialog
 from ..dialogs.visit_form import VisitForm, open_visit_for_household
 from ..env import UiEnv
@@ -36,6 +39,7 @@ from ..fonts import text_height
 from ..labels import group_items, person_label, unit_label, village_items
 from ..models.lazy_table import ID_ROLE
 from ..models.worklist_model import WorklistModel
+from .page import BackgroundPage
 
 
 def _table(columns: int, headers: list[str]) -> QTableWidget:
@@ -48,10 +52,9 @@ def _table(columns: int, headers: list[str]) -> QTableWidget:
     return table
 
 
-class VisitsPage(QWidget):
+class VisitsPage(BackgroundPage):
     def __init__(self, env: UiEnv, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.env = env
+        super().__init__(env, parent)
         self.setObjectName("visits_page")
         self.village = QComboBox()
         self.village.setObjectName("visits_village")
@@ -73,10 +76,9 @@ class VisitsPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.village.currentIndexChanged.connect(self._village_changed)
-        self.group.currentIndexChanged.connect(self.reload)
-        self.visitor.currentIndexChanged.connect(self.reload)
+        self.group.currentIndexChanged.connect(self.request_reload)
+        self.visitor.currentIndexChanged.connect(self.request_reload)
         self.fill_filters()
-        self.reload()
 
     # -- filters -----------------------------------------------------------------------------
 
@@ -112,7 +114,7 @@ class VisitsPage(QWidget):
 
     def _village_changed(self) -> None:
         self._fill_groups()
-        self.reload()
+        self.request_reload()
 
     def visitor_names(self) -> dict[str, str]:
         return {u.user_id: u.display_name for u in people_who_visit.visitors(self.env.ws)}
@@ -150,15 +152,18 @@ class VisitsPage(QWidget):
         return tab
 
     def reload(self) -> None:
-        village = self.village.currentData() or ""
-        group = self.group.currentData() or ""
-        worker = self.visitor.currentData() or ""
-        rows = compliance.worklist(self.env.ws, village_code=village, group_code=group, worker=worker)
-        self.worklist.set_rows(rows)
-        self.worklist_view.resizeColumnsToContents()
-        report = compliance.compliance(
-            self.env.ws, *self._this_month(), village_code=village, group_code=group, worker=worker
+        """Gather everything now (tests; the window loads it in the background)."""
+        self.request_reload()
+
+    def load_job(self):
+        return visits_overview, (
+            self.village.currentData() or "", self.group.currentData() or "", self.visitor.currentData() or "",
         )
+
+    def show_data(self, overview: VisitsOverview) -> None:
+        self.worklist.set_rows(overview.worklist)
+        self.worklist_view.resizeColumnsToContents()
+        report = overview.report
         counts = {state: 0 for state in STATE_LABELS}
         week = 0
         for row in report.rows:
@@ -171,8 +176,8 @@ class VisitsPage(QWidget):
                 week=format_number(week), at_risk=format_number(counts["at_risk"]), away=format_number(counts["away"]),
             )
         )
-        self._reload_drafts()
-        self._reload_sessions()
+        self._show_drafts(overview.drafts)
+        self._show_sessions(overview)
 
     def _this_month(self) -> tuple[int, int]:
         today = self.env.ws.today()
@@ -225,16 +230,12 @@ class VisitsPage(QWidget):
         layout.addLayout(row)
         return tab
 
-    def _reload_drafts(self) -> None:
-        from ...core.dates import LOCAL_ZONE
-        from ...core.visits import parse_instant
-
-        found = visits.drafts(self.env.ws)
-        self.drafts.setRowCount(len(found))
-        for row, (draft, updated) in enumerate(found):
-            household = register_views.find(self.env.ws, "household", draft.household_id)
-            when = parse_instant(draft.visited_at)
-            saved = parse_instant(updated)
+    def _show_drafts(self, drafts: list[DraftRow]) -> None:
+        self.drafts.setRowCount(len(drafts))
+        for row, entry in enumerate(drafts):
+            household = entry.household
+            when = parse_instant(entry.draft.visited_at)
+            saved = parse_instant(entry.saved_at)
             values = [
                 household.household_number if household else "",
                 " ".join(n for n in (household.house_name_zh, household.house_name_bo) if n) if household else "",
@@ -243,10 +244,10 @@ class VisitsPage(QWidget):
             ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setData(ID_ROLE, draft.id)
+                item.setData(ID_ROLE, entry.draft.id)
                 self.drafts.setItem(row, column, item)
         self.drafts.resizeColumnsToContents()
-        self.tabs.setTabText(1, _("Unsigned drafts ({count})").format(count=format_number(len(found))))
+        self.tabs.setTabText(1, _("Unsigned drafts ({count})").format(count=format_number(len(drafts))))
 
     def open_draft(self) -> None:
         item = self.drafts.currentItem()
@@ -268,7 +269,7 @@ class VisitsPage(QWidget):
         new.clicked.connect(self.new_session)
         self.uncovered_only = QCheckBox(_("Only guardians without a session this year"))
         self.uncovered_only.setChecked(True)
-        self.uncovered_only.toggled.connect(self._reload_sessions)
+        self.uncovered_only.toggled.connect(self._show_coverage)
         self.coverage_label = QLabel()
         self.coverage_label.setWordWrap(True)
         self.coverage = _table(4, [_("Guardian"), _("Household number"), _("Village"), _("Sessions this year")])
@@ -284,19 +285,23 @@ class VisitsPage(QWidget):
         layout.addWidget(self.coverage, 2)
         return tab
 
-    def _reload_sessions(self) -> None:
-        year = self.env.ws.today().year
-        village = self.village.currentData() or ""
-        found = sessions.sessions_in_year(self.env.ws, year, village)
-        self.sessions.setRowCount(len(found))
-        for row, session in enumerate(found):
+    def _show_sessions(self, overview: VisitsOverview) -> None:
+        self._overview = overview
+        self.sessions.setRowCount(len(overview.sessions))
+        for row, session in enumerate(overview.sessions):
             values = [format_partial(session.session_date), session.topic, session.provider, str(len(session.guardian_ids))]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(ID_ROLE, session.id)
                 self.sessions.setItem(row, column, item)
         self.sessions.resizeColumnsToContents()
-        coverage = sessions.guardian_coverage(self.env.ws, year, village)
+        self._show_coverage()
+
+    def _show_coverage(self) -> None:
+        overview = getattr(self, "_overview", None)
+        if overview is None:
+            return
+        coverage = overview.coverage
         covered = sum(g.covered for g in coverage)
         self.coverage_label.setText(
             _("{covered} of {total} guardians have had a family-education session this year.").format(
@@ -305,9 +310,8 @@ class VisitsPage(QWidget):
         )
         shown = [g for g in coverage if not g.covered] if self.uncovered_only.isChecked() else coverage
         self.coverage.setRowCount(len(shown))
-        households = {h: register_views.find(self.env.ws, "household", h) for h in {g.household_id for g in shown}}
         for row, guardian in enumerate(shown):
-            household = households.get(guardian.household_id)
+            household = overview.households.get(guardian.household_id)
             values = [
                 person_label(guardian.person),
                 household.household_number if household else "",
@@ -340,10 +344,9 @@ class VisitsPage(QWidget):
         if session is not None:
             self._session_dialog(session)
 
-    def on_changes(self, changes: Changes) -> None:
-        if changes.units or changes.visits or changes.register or changes.settings:
-            if changes.units:
-                self.fill_filters()
-            self.reload()
+    def wants(self, changes: Changes) -> bool:
+        if changes.units:
+            self.fill_filters()
+        return bool(changes.units or changes.visits or changes.register or changes.settings)
 
 
