@@ -188,6 +188,11 @@ def worklist(
     then those away; within each by village group and household number."""
     today = today or ws.today()
     report = compliance(ws, today.year, today.month, village_code=village_code, group_code=group_code, worker=worker, today=today)
+    return worklist_rows(report)
+
+
+def worklist_rows(report: ComplianceReport) -> list[ComplianceRow]:
+    """A report's households not met, in worklist order."""
     pending = [r for r in report.rows if r.state != "met"]
     pending.sort(key=lambda r: (_worklist_rank(r), r.group_code, r.household_number))
     return pending

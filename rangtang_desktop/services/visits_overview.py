@@ -5,6 +5,7 @@ each guardian's coverage."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..core import records
 from . import compliance, register_views, sessions, visits
@@ -30,10 +31,18 @@ class VisitsOverview:
     households: dict[str, records.Household]  # of the guardians in ``coverage``
 
 
-def visits_overview(ws: Workspace, village_code: str = "", group_code: str = "", worker: str = "") -> VisitsOverview:
+def visits_overview(
+    ws: Workspace, village_code: str = "", group_code: str = "", worker: str = "", month: tuple[int, int] | None = None
+) -> VisitsOverview:
+    """The overview for this month, or for an earlier ``month`` (year, month) seen as finished."""
     today = ws.today()
     where = {"village_code": village_code, "group_code": group_code, "worker": worker}
-    report = compliance.compliance(ws, today.year, today.month, **where)
+    if month and month != (today.year, today.month):
+        year, number = month
+        as_of = date(year + number // 12, number % 12 + 1, 1)  # the day after the month
+        report = compliance.compliance(ws, year, number, today=min(as_of, today), **where)
+    else:
+        report = compliance.compliance(ws, today.year, today.month, **where)
     drafts = []
     for draft, saved in visits.drafts(ws):
         household = register_views.find(ws, "household", draft.household_id)
@@ -44,7 +53,7 @@ def visits_overview(ws: Workspace, village_code: str = "", group_code: str = "",
         h: register_views.find(ws, "household", h) for h in {g.household_id for g in coverage if g.household_id}
     }
     return VisitsOverview(
-        worklist=compliance.worklist(ws, **where),
+        worklist=compliance.worklist_rows(report),
         report=report,
         drafts=drafts,
         sessions=sessions.sessions_in_year(ws, today.year, village_code),

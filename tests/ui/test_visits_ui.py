@@ -140,3 +140,12 @@ def test_dashboard_shows_figures(controller):
     page.reload()
     assert "/" in page.coverage_tile.figure.text()
     assert page.trend.has_data()
+
+
+def test_worklist_of_last_month_shows_missed_households(controller):
+    """Choosing last month lists the household that got no visits as missed."""
+    page = controller.window.pages["visits"]
+    page.month.setCurrentIndex(1)
+    page.reload()
+    assert page.worklist.rowCount() == 1
+    assert page.worklist.row_at(0).state == "missed"

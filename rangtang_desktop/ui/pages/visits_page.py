@@ -62,7 +62,14 @@ class VisitsPage(BackgroundPage):
         self.group.setObjectName("visits_group")
         self.visitor = QComboBox()
         self.visitor.setObjectName("visits_visitor")
+        self.month = QComboBox()
+        self.month.setObjectName("visits_month")
+        today = env.ws.today()
+        for back in range(13):
+            year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+            self.month.addItem(format_month(year, month + 1), (year, month + 1))
         filters = QHBoxLayout()
+        filters.addWidget(self.month, 1)
         filters.addWidget(self.village, 2)
         filters.addWidget(self.group, 1)
         filters.addWidget(self.visitor, 1)
@@ -78,6 +85,7 @@ class VisitsPage(BackgroundPage):
         self.village.currentIndexChanged.connect(self._village_changed)
         self.group.currentIndexChanged.connect(self.request_reload)
         self.visitor.currentIndexChanged.connect(self.request_reload)
+        self.month.currentIndexChanged.connect(self.request_reload)
         self.fill_filters()
 
     # -- filters -----------------------------------------------------------------------------
@@ -158,6 +166,7 @@ class VisitsPage(BackgroundPage):
     def load_job(self):
         return visits_overview, (
             self.village.currentData() or "", self.group.currentData() or "", self.visitor.currentData() or "",
+            self._shown_month(),
         )
 
     def show_data(self, overview: VisitsOverview) -> None:
@@ -171,7 +180,7 @@ class VisitsPage(BackgroundPage):
             week += row.result.due_this_week
         self.summary.setText(
             _("{month}: {met} of {scope} households visited enough · {due} due ({week} this week) · {at_risk} at risk · {away} away").format(
-                month=format_month(*self._this_month()), met=format_number(report.households_met),
+                month=format_month(report.year, report.month), met=format_number(report.households_met),
                 scope=format_number(report.households_in_scope), due=format_number(counts["due"]),
                 week=format_number(week), at_risk=format_number(counts["at_risk"]), away=format_number(counts["away"]),
             )
@@ -179,9 +188,8 @@ class VisitsPage(BackgroundPage):
         self._show_drafts(overview.drafts)
         self._show_sessions(overview)
 
-    def _this_month(self) -> tuple[int, int]:
-        today = self.env.ws.today()
-        return today.year, today.month
+    def _shown_month(self) -> tuple[int, int]:
+        return self.month.currentData() or (self.env.ws.today().year, self.env.ws.today().month)
 
     def _chosen_households(self) -> list[str]:
         rows = sorted({index.row() for index in self.worklist_view.selectionModel().selectedRows()})
