@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,9 +25,10 @@ from ...services.changes import Changes
 from ...services.dashboard import DashboardFigures, dashboard_figures
 from ..dialogs.visit_form import open_visit_for_household
 from ..env import UiEnv
-from ..labels import unit_label, village_items
+from ..labels import unit_label
 from ..models.lazy_table import ID_ROLE
 from ..widgets.charts import BarChart, CoverageList, format_percent
+from ..widgets.place_filter import PlaceFilter, in_scroll_area
 from .page import BackgroundPage
 
 
@@ -70,13 +69,13 @@ class DashboardPage(BackgroundPage):
     def __init__(self, env: UiEnv, parent: QWidget | None = None):
         super().__init__(env, parent)
         self.setObjectName("dashboard_page")
-        self.village = QComboBox()
-        self.village.setObjectName("dashboard_village")
+        self.place = PlaceFilter(env, with_groups=False)
+        self.place.setObjectName("dashboard_place")
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(self.village)
+        top.addWidget(self.place)
 
         self.coverage_tile = Tile(_("households with minors visited enough this month"))
         self.at_risk_tile = Tile(_("households at risk of missing their visits"))
@@ -120,38 +119,19 @@ class DashboardPage(BackgroundPage):
         layout.addLayout(top)
         layout.addLayout(tiles)
         layout.addLayout(columns, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-
-        self.village.currentIndexChanged.connect(self.request_reload)
-        self.fill_villages()
-
-    def fill_villages(self) -> None:
-        units = self.env.units()
-        self.village.blockSignals(True)
-        self.village.clear()
-        self.village.addItem(_("All villages"), "")
-        for code, label in village_items(units):
-            self.village.addItem(label, code)
-        home = register_views.node_unit(self.env.ws)
-        if home and home in units and units[home].level == "village":
-            self.village.setCurrentIndex(max(self.village.findData(home), 0))
-        self.village.blockSignals(False)
+        in_scroll_area(self, inner)
+        self.place.changed.connect(self.request_reload)
 
     def reload(self) -> None:
         """Gather the figures now (tests; the window loads them in the background)."""
         self.request_reload()
 
     def load_job(self):
-        return dashboard_figures, (self.village.currentData() or "",)
+        return dashboard_figures, (self.place.village_code(),)
 
     def show_data(self, figures: DashboardFigures) -> None:
         today = self.env.ws.today()
-        village = self.village.currentData() or ""
+        village = self.place.village_code()
         units = self.env.units()
         home = register_views.node_unit(self.env.ws)
         place = unit_label(units, village) if village else (unit_label(units, home) if home else _("All villages"))
@@ -200,5 +180,5 @@ class DashboardPage(BackgroundPage):
 
     def wants(self, changes: Changes) -> bool:
         if changes.units:
-            self.fill_villages()
+            self.place.refill()
         return bool(changes.visits or changes.register or changes.settings or changes.units)

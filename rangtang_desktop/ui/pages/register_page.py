@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -34,9 +33,9 @@ from ..dialogs.visit_form import VisitForm, open_visit_for_household
 from ..env import UiEnv
 from ..errors import show_error
 from ..fonts import text_height
-from ..labels import group_items, village_items
 from ..models.register_models import HouseholdTableModel, PersonTableModel
 from ..widgets.detail_view import DetailView, household_html, person_html
+from ..widgets.place_filter import PlaceFilter
 
 HOUSEHOLDS, PEOPLE = 0, 1
 NEW_FOR = {
@@ -60,10 +59,8 @@ class RegisterPage(QWidget):
         self.search.setObjectName("search")
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(_("Search: name in Chinese or Tibetan, pinyin, ID number, house name"))
-        self.village = QComboBox()
-        self.village.setObjectName("village_filter")
-        self.group = QComboBox()
-        self.group.setObjectName("group_filter")
+        self.place = PlaceFilter(env, start_at_home=False)
+        self.place.setObjectName("register_place")
         self.children_only = QCheckBox(_("Children only"))
         self.children_only.setObjectName("children_only")
         self.new_household = QPushButton(_("New household"))
@@ -73,8 +70,7 @@ class RegisterPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
-        top.addWidget(self.village, 2)
-        top.addWidget(self.group, 1)
+        top.addWidget(self.place, 3)
         top.addWidget(self.children_only)
         top.addWidget(self.new_household)
         top.addWidget(self.new_person)
@@ -128,8 +124,7 @@ class RegisterPage(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(self._search_timer.start)
-        self.village.currentIndexChanged.connect(self._village_changed)
-        self.group.currentIndexChanged.connect(self.reload)
+        self.place.changed.connect(self.reload)
         self.children_only.toggled.connect(self.reload)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.new_household.clicked.connect(self.add_household)
@@ -137,33 +132,9 @@ class RegisterPage(QWidget):
         self.back.clicked.connect(self.go_back)
         self.detail.action.connect(self.on_action)
 
-        self.fill_villages()
         self._tab_changed(HOUSEHOLDS)
 
     # -- lists -------------------------------------------------------------------------------
-
-    def fill_villages(self) -> None:
-        self.village.blockSignals(True)
-        self.village.clear()
-        self.village.addItem(_("All villages"), "")
-        for code, label in village_items(self.env.units()):
-            self.village.addItem(label, code)
-        self.village.blockSignals(False)
-        self._fill_groups()
-
-    def _fill_groups(self) -> None:
-        self.group.blockSignals(True)
-        self.group.clear()
-        self.group.addItem(_("All groups"), "")
-        village = self.village.currentData() or ""
-        for code, label in group_items(self.env.units(), village) if village else []:
-            self.group.addItem(label, code)
-        self.group.setEnabled(bool(village))
-        self.group.blockSignals(False)
-
-    def _village_changed(self) -> None:
-        self._fill_groups()
-        self.reload()
 
     def _tab_changed(self, index: int) -> None:
         self.table.setModel(self.households if index == HOUSEHOLDS else self.people)
@@ -173,8 +144,8 @@ class RegisterPage(QWidget):
 
     def list_filter(self) -> ListFilter:
         return ListFilter(
-            village_code=self.village.currentData() or "",
-            group_code=self.group.currentData() or "",
+            village_code=self.place.village_code(),
+            group_code=self.place.group_code(),
             children_only=self.children_only.isChecked(),
         )
 
@@ -286,8 +257,7 @@ class RegisterPage(QWidget):
             self.show_record(entity, result.record.id)
 
     def add_household(self) -> RecordDialog:
-        village = self.village.currentData() or ""
-        return self.open_dialog(records.Household(village_code=village, group_code=self.group.currentData() or ""))
+        return self.open_dialog(records.Household(village_code=self.place.village_code(), group_code=self.place.group_code()))
 
     def add(self, kind: str) -> RecordDialog | None:
         if self.current is None or (kind != "member" and not isinstance(self.current, records.Person)):
@@ -308,7 +278,7 @@ class RegisterPage(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         if changes.units:
-            self.fill_villages()
+            self.place.refill()
         if changes.visits and not (changes.register or changes.units):
             self.refresh_detail()
         if changes.register or changes.units:

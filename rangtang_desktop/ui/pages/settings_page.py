@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from ..env import UiEnv
 from ..errors import show_error
 from ..labels import unit_label
 from ..widgets.county_settings_box import CountySettingsBox
+from ..widgets.place_filter import in_scroll_area
 from ..widgets.visitors_box import VisitorsBox
 
 
@@ -77,12 +77,7 @@ class SettingsPage(QWidget):
         layout.addWidget(node_box)
         layout.addWidget(units_box)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        in_scroll_area(self, inner)
 
     def _language_activated(self) -> None:
         lang = self.language.currentData()

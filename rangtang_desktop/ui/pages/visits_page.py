@@ -36,9 +36,10 @@ from ..dialogs.visit_form import VisitForm, open_visit_for_household
 from ..env import UiEnv
 from ..errors import show_error
 from ..fonts import text_height
-from ..labels import group_items, person_label, unit_label, village_items
+from ..labels import person_label, unit_label
 from ..models.lazy_table import ID_ROLE
 from ..models.worklist_model import WorklistModel
+from ..widgets.place_filter import PlaceFilter
 from .page import BackgroundPage
 
 
@@ -56,10 +57,8 @@ class VisitsPage(BackgroundPage):
     def __init__(self, env: UiEnv, parent: QWidget | None = None):
         super().__init__(env, parent)
         self.setObjectName("visits_page")
-        self.village = QComboBox()
-        self.village.setObjectName("visits_village")
-        self.group = QComboBox()
-        self.group.setObjectName("visits_group")
+        self.place = PlaceFilter(env)
+        self.place.setObjectName("visits_place")
         self.visitor = QComboBox()
         self.visitor.setObjectName("visits_visitor")
         self.month = QComboBox()
@@ -70,8 +69,7 @@ class VisitsPage(BackgroundPage):
             self.month.addItem(format_month(year, month + 1), (year, month + 1))
         filters = QHBoxLayout()
         filters.addWidget(self.month, 1)
-        filters.addWidget(self.village, 2)
-        filters.addWidget(self.group, 1)
+        filters.addWidget(self.place, 3)
         filters.addWidget(self.visitor, 1)
 
         self.tabs = QTabWidget()
@@ -82,8 +80,7 @@ class VisitsPage(BackgroundPage):
         layout.addLayout(filters)
         layout.addWidget(self.tabs, 1)
 
-        self.village.currentIndexChanged.connect(self._village_changed)
-        self.group.currentIndexChanged.connect(self.request_reload)
+        self.place.changed.connect(self.request_reload)
         self.visitor.currentIndexChanged.connect(self.request_reload)
         self.month.currentIndexChanged.connect(self.request_reload)
         self.fill_filters()
@@ -91,17 +88,7 @@ class VisitsPage(BackgroundPage):
     # -- filters -----------------------------------------------------------------------------
 
     def fill_filters(self) -> None:
-        units = self.env.units()
-        self.village.blockSignals(True)
-        self.village.clear()
-        self.village.addItem(_("All villages"), "")
-        for code, label in village_items(units):
-            self.village.addItem(label, code)
-        home = register_views.node_unit(self.env.ws)
-        if home and units.get(home) and units[home].level == "village":
-            self.village.setCurrentIndex(max(self.village.findData(home), 0))
-        self.village.blockSignals(False)
-        self._fill_groups()
+        self.place.refill()
         self.visitor.blockSignals(True)
         self.visitor.clear()
         self.visitor.addItem(_("All visitors"), "")
@@ -109,20 +96,6 @@ class VisitsPage(BackgroundPage):
             if user.display_name:
                 self.visitor.addItem(user.display_name, user.user_id)
         self.visitor.blockSignals(False)
-
-    def _fill_groups(self) -> None:
-        self.group.blockSignals(True)
-        self.group.clear()
-        self.group.addItem(_("All groups"), "")
-        village = self.village.currentData() or ""
-        for code, label in group_items(self.env.units(), village) if village else []:
-            self.group.addItem(label, code)
-        self.group.setEnabled(bool(village))
-        self.group.blockSignals(False)
-
-    def _village_changed(self) -> None:
-        self._fill_groups()
-        self.request_reload()
 
     def visitor_names(self) -> dict[str, str]:
         return {u.user_id: u.display_name for u in people_who_visit.visitors(self.env.ws)}
@@ -165,7 +138,7 @@ class VisitsPage(BackgroundPage):
 
     def load_job(self):
         return visits_overview, (
-            self.village.currentData() or "", self.group.currentData() or "", self.visitor.currentData() or "",
+            self.place.village_code(), self.place.group_code(), self.visitor.currentData() or "",
             self._shown_month(),
         )
 
@@ -332,14 +305,14 @@ class VisitsPage(BackgroundPage):
 
     def _session_dialog(self, session: records.FamilyEducationSession) -> RecordDialog:
         year = self.env.ws.today().year
-        village = session.village_code or self.village.currentData() or ""
+        village = session.village_code or self.place.village_code()
         guardians = [g.person for g in sessions.guardian_coverage(self.env.ws, year, village)]
         dialog = RecordDialog(self.env, session, self, people=guardians)
         dialog.open()
         return dialog
 
     def new_session(self) -> RecordDialog:
-        village = self.village.currentData() or register_views.node_unit(self.env.ws)
+        village = self.place.village_code() or register_views.node_unit(self.env.ws)
         return self._session_dialog(
             records.FamilyEducationSession(session_date=self.env.ws.today().isoformat(), village_code=village)
         )
