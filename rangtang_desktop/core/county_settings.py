@@ -27,6 +27,23 @@ class CountySettings:
     family_education_per_year: int = field(
         default=1, metadata={"label": N_("Family-education sessions each guardian needs each year")}
     )
+    min_absence_months: int = field(
+        default=3, metadata={"label": N_("Months a parent must be away for the child to count as left behind")}
+    )
+    absence_outside_county_only: bool = field(
+        default=False, metadata={"label": N_("Only work outside the county counts as being away")}
+    )
+    elderly_carer_age: int = field(
+        default=70, metadata={"label": N_("Age from which a carer counts as elderly (not a legal threshold)")}
+    )
+    serious_illnesses: tuple[str, ...] = field(
+        default=("大骨节病", "白血病", "先天性心脏病", "恶性肿瘤", "尿毒症"),
+        metadata={"label": N_("The county's list of serious illnesses (one per line)")},
+    )
+    school_start_age: int = field(default=6, metadata={"label": N_("Age at which compulsory schooling starts")})
+    school_end_age: int = field(
+        default=16, metadata={"label": N_("Age by which compulsory schooling (grade 9) normally ends")}
+    )
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> CountySettings:
@@ -40,7 +57,9 @@ class CountySettings:
             default = f.default
             if isinstance(default, tuple) and isinstance(value, list):
                 known[f.name] = tuple(str(v) for v in value)
-            elif isinstance(default, int) and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            elif isinstance(default, bool) and isinstance(value, bool):
+                known[f.name] = value
+            elif isinstance(default, int) and not isinstance(default, bool) and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 known[f.name] = value
         return cls(**known)
 
