@@ -11,8 +11,8 @@ referred, resolved or dismissed by a person, with a reason (个人信息保护�
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .county_settings import CountySettings
 from .facts import ChildFacts
