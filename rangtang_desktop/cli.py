@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.errors import FileExists, InvalidArgument, RangtangError
+from .core.flags import FLAG_STATUS
 from .i18n import LANGUAGES, N_, _, render, set_language
 from .logs import log_file, setup_logging
 
@@ -84,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     compliance.add_argument("--village", default="", metavar="CODE", help=_("a village or township code"))
     compliance.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
+    flags = command("flags", _("list guardianship flags by severity and age, with their explanations"), cmd_flags)
+    flags.add_argument("--status", choices=FLAG_STATUS.codes, default=None, help=_("only flags with this status"))
+    flags.add_argument("--evaluate", action="store_true", help=_("evaluate every rule for every child first"))
+    flags.add_argument("--include-cleared", action="store_true", help=_("also list flags whose condition no longer holds"))
+    flags.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
     node = command("node", _("show this computer's node: id, role, unit and key fingerprints"), cmd_node)
     node.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
@@ -142,6 +149,46 @@ def cmd_compliance(args) -> int:
         result = row.result
         days = " ".join(d.isoformat() for d in result.visit_days)
         print(f"{row.household_number}\t{row.group_code}\t{_(STATE_LABELS[result.state])}\t{result.counted}/{result.needed}\t{days}")
+    return 0
+
+
+def cmd_flags(args) -> int:
+    from datetime import datetime
+
+    from .core.dates import local_day
+    from .core.flags import SEVERITY_SHORT
+    from .i18n import translator
+    from .i18n.formatting import display_name
+    from .services import flags
+    from .services.workspace import open_workspace
+
+    with open_workspace(args.db) as ws:
+        result = flags.evaluate_all(ws) if args.evaluate else None
+        rows = flags.list_flags(ws, status=args.status, include_cleared=args.include_cleared)
+    translate = translator()
+    if args.json:
+        _print_json([row.as_json(translate) for row in rows])
+        return 0
+    if result is not None:
+        print(
+            _("Evaluated {children} children: {raised} flags raised, {cleared} cleared, {holding} holding.").format(
+                children=result.children, raised=result.raised + result.raised_again, cleared=result.cleared,
+                holding=sum(result.by_severity.values()),
+            )
+        )
+    headers = (N_("Severity"), N_("Status"), N_("Rule"), N_("Household number"), N_("Child"), N_("Raised on"), N_("Why"))
+    print("\t".join(_(h) for h in headers))
+    for row in rows:
+        status = _(FLAG_STATUS.label(row.status))
+        if row.report_pending:
+            status = _("{status}, report pending").format(status=status)
+        elif not row.holds:
+            status = _("{status}, no longer holds").format(status=status)
+        why = "; ".join(m.render(translate) for m in row.facts)
+        name = display_name(row.child_name_zh, row.child_name_bo)
+        raised = local_day(datetime.fromisoformat(row.first_raised_at)).isoformat()
+        print(f"{_(SEVERITY_SHORT[row.severity])}\t{status}\t{row.rule_id}\t{row.household_number}\t{name}\t{raised}\t{why}")
+    print(_("{count} flags.").format(count=len(rows)))
     return 0
 
 

@@ -117,6 +117,7 @@ class ChildFacts:
     visits_needed: int = 2
     month_state: str = ""  # the household's compliance state this month
     possible_duplicate_of: tuple[str, ...] = ()  # person ids
+    family_education_this_year: int | None = None  # sessions this year of the child's guardians or carers (None: unknown)
 
     @property
     def parents(self) -> tuple[AdultFacts, ...]:

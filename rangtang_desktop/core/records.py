@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from . import vocab
+from .flags import REFERRAL_STATUS, REFERRAL_TARGET
 from .msg import N_
 
 
@@ -221,6 +222,43 @@ class FamilyEducationSession:
     deleted: bool = fld(DELETED, False, kind="hidden")
 
 
+@dataclass
+class Referral:
+    """A child's case passed to another body (township, civil affairs, police, school, clinic,
+    women's federation), usually for a flag, with a due date, a status and the outcome."""
+
+    id: str | None = None
+    flag_id: str = fld(N_("Flag"), kind="hidden")
+    child_id: str = fld(N_("Child"), kind="ref")
+    target: str = fld(N_("Referred to"), "township", kind="choice", vocabulary=REFERRAL_TARGET)
+    unit_name: str = fld(N_("Receiving unit"))
+    sent_on: str = fld(N_("Sent on"), kind="date")
+    due_on: str = fld(N_("Answer due by"), kind="date")
+    status: str = fld(N_("Status"), "sent", kind="choice", vocabulary=REFERRAL_STATUS)
+    outcome: str = fld(N_("Outcome"), kind="notes")
+    notes: str = fld(N_("Notes"), kind="notes")
+    deleted: bool = fld(DELETED, False, kind="hidden")
+
+
+@dataclass
+class MandatoryReport:
+    """A mandatory report (强制报告) of harm to a child: when the situation was discovered, when and
+    to whom it was reported, the receiving unit and its case number. Restricted: the reporter's
+    identity is confidential (kept in the record, never shown in lists or exports for others)."""
+
+    id: str | None = None
+    flag_id: str = fld(N_("Flag"), kind="hidden")
+    child_id: str = fld(N_("Child"), kind="ref")
+    discovered_at: str = fld(N_("Situation discovered at"), kind="instant")  # UTC instant, ISO 8601
+    reported_at: str = fld(N_("Reported at"), kind="instant")  # UTC instant, ISO 8601
+    reported_to: str = fld(N_("Reported to"), "police", kind="choice", vocabulary=REFERRAL_TARGET)
+    receiving_unit: str = fld(N_("Receiving unit"))
+    case_number: str = fld(N_("Case number"))
+    reporter: str = fld(N_("Reporter"), kind="hidden")  # user id: confidential
+    notes: str = fld(N_("Notes"), kind="notes")
+    deleted: bool = fld(DELETED, False, kind="hidden")
+
+
 ENTITIES: dict[str, type] = {
     "household": Household,
     "person": Person,
@@ -229,7 +267,14 @@ ENTITIES: dict[str, type] = {
     "care_arrangement": CareArrangement,
     "classification": Classification,
     "family_education_session": FamilyEducationSession,
+    "referral": Referral,
+    "mandatory_report": MandatoryReport,
 }
+
+# Records only the people working the case may see (DESIGN §3); their confidential fields are
+# never shown in lists and never leave in exports meant for others.
+RESTRICTED = frozenset({"referral", "mandatory_report"})
+CONFIDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {"mandatory_report": ("reporter",)}
 
 ENTITY_LABELS = {
     "household": N_("Household"),
@@ -240,6 +285,9 @@ ENTITY_LABELS = {
     "classification": N_("Category"),
     "family_education_session": N_("Family-education session"),
     "visit": N_("Visit"),
+    "referral": N_("Referral"),
+    "mandatory_report": N_("Mandatory report"),
+    "flag": N_("Flag"),
 }
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import records
-from .dates import ApproxDate, DateError, check_birth_date
+from .dates import ApproxDate, DateError, check_birth_date, local_day
 from .id_numbers import check_id_number
 from .msg import N_, Message
+from .visits import parse_instant
 
 _PARTIAL = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -79,7 +80,7 @@ def _date_field(record, name: str, today: date, *, partial: bool) -> list[Proble
             day = ApproxDate.parse(text, "exact")
     except DateError as exc:
         return [Problem(name, "error", exc.message)]
-    if day.earliest() > today and name not in ("expected_end_date",):
+    if day.earliest() > today and name not in ("expected_end_date", "due_on"):
         return [Problem(name, "error", Message(N_("The date {text} is in the future."), {"text": text}))]
     return []
 
@@ -189,6 +190,38 @@ def validate_family_education_session(session: records.FamilyEducationSession, t
     return problems
 
 
+def validate_referral(referral: records.Referral, today: date) -> list[Problem]:
+    problems = _required(referral, "child_id") + _required(referral, "sent_on")
+    problems += _vocabularies(referral) + _dates(referral, today) + _order(referral, "sent_on", "due_on")
+    if referral.status in ("done", "declined") and not referral.outcome.strip():
+        problems.append(Problem("outcome", "warning", Message(N_("Write what came of the referral."))))
+    return problems
+
+
+def _instant(record, name: str, today: date) -> list[Problem]:
+    """A required UTC instant (ISO 8601) that is not in the future."""
+    text = getattr(record, name)
+    if not text:
+        return _required(record, name)
+    instant = parse_instant(text)
+    if instant is None:
+        return [Problem(name, "error", Message(N_("Write the date and time, for example 2025-03-07 14:30.")))]
+    if local_day(instant) > today:
+        return [Problem(name, "error", Message(N_("The date {text} is in the future."), {"text": text[:10]}))]
+    return []
+
+
+def validate_mandatory_report(report: records.MandatoryReport, today: date) -> list[Problem]:
+    problems = _required(report, "child_id") + _required(report, "receiving_unit") + _vocabularies(report)
+    problems += _instant(report, "discovered_at", today) + _instant(report, "reported_at", today)
+    discovered, reported = parse_instant(report.discovered_at), parse_instant(report.reported_at)
+    if discovered and reported and reported < discovered:
+        problems.append(Problem("reported_at", "error", Message(N_("The report cannot be made before the situation was discovered."))))
+    if not report.case_number.strip():
+        problems.append(Problem("case_number", "warning", Message(N_("No case number yet: add it when the receiving unit gives one."))))
+    return problems
+
+
 VALIDATORS = {
     records.Household: validate_household,
     records.Person: validate_person,
@@ -197,6 +230,8 @@ VALIDATORS = {
     records.CareArrangement: validate_care_arrangement,
     records.Classification: validate_classification,
     records.FamilyEducationSession: validate_family_education_session,
+    records.Referral: validate_referral,
+    records.MandatoryReport: validate_mandatory_report,
 }
 
 

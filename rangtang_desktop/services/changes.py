@@ -13,6 +13,7 @@ class Changes:
     units: bool = False
     node: bool = False
     settings: bool = False
+    flags: bool = False  # flags raised, cleared or moved on (status, report, referral)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})

@@ -1,5 +1,6 @@
 """Reading and changing the county settings. Changes go through the change log (so the
-township's settings reach every village) and take effect at the next evaluation."""
+township's settings reach every village); saving them evaluates every flag again, so they take
+effect at once."""
 
 from __future__ import annotations
 
@@ -17,10 +18,17 @@ def load(ws: Workspace) -> CountySettings:
 def save(ws: Workspace, settings: CountySettings, *, reason: str = "") -> Changes:
     """Store the settings that differ from the stored ones."""
     current = load(ws).as_values()
+    changed = False
     with write_transaction(ws.db):
         log = ws.changelog()
         for key, value in settings.as_values().items():
             if current.get(key) != value:
                 log.write_value(store.SETTING_ENTITY, key, store.SETTING_FIELD, value, reason)
                 store.store_county_setting(ws.db, key, value)
-    return Changes(settings=True)
+                changed = True
+    if not changed:
+        return Changes(settings=True)
+    from .flags import evaluate_all  # the rules read the settings: every flag is evaluated again
+
+    evaluate_all(ws)
+    return Changes(settings=True, flags=True)

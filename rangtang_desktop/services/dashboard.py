@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import compliance, sessions, visits
+from . import compliance, flags, sessions, visits
 from .compliance import ComplianceReport
 from .workspace import Workspace
 
@@ -17,6 +17,8 @@ class DashboardFigures:
     guardians: int
     guardians_without_session: int
     trend: list[tuple[int, int, int, int]]  # (year, month, in scope, met), oldest first
+    overdue_referrals: int = 0
+    open_flags: dict[str, int] | None = None  # severity → flags open, acknowledged or referred
 
 
 def dashboard_figures(ws: Workspace, village_code: str = "") -> DashboardFigures:
@@ -32,4 +34,13 @@ def dashboard_figures(ws: Workspace, village_code: str = "") -> DashboardFigures
         guardians=len(coverage),
         guardians_without_session=sum(1 for g in coverage if not g.covered),
         trend=compliance.coverage_trend(ws, months=12, village_code=village_code),
+        overdue_referrals=len(flags.overdue_referrals(ws, village_code=village_code)),
+        open_flags=_open_flags(ws, village_code),
     )
+
+
+def _open_flags(ws: Workspace, village_code: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in flags.list_flags(ws, status=("open", "acknowledged", "referred"), village_code=village_code):
+        counts[row.severity] = counts.get(row.severity, 0) + 1
+    return counts

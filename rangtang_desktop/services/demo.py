@@ -30,6 +30,7 @@ from . import demo_names as words
 from .demo_family import FamilyMaker
 from .demo_visitors import assign_visitors
 from .demo_visits import add_visit_history
+from .flags import evaluate_all
 from .workspace import Workspace, open_workspace
 
 COUNTY_HOUSEHOLDS = 12_000
@@ -116,6 +117,7 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
             unit_code = home.code if node_role == "township" else own_village.unit.code
             nodes.set_node_unit(ws.db, node_role, unit_code)
             visits = add_visit_history(ws, visit_rng, ids, staff)
+        evaluate_all(ws)  # the flags a laptop would show once these records were entered
         counts = reg.counts(ws.db, today)
     except BaseException:
         ws.close()

@@ -19,6 +19,7 @@ from ..core.validation import Problem, birth_of, errors, validate
 from ..storage import register as reg
 from ..storage import search
 from ..storage.database import write_transaction
+from . import flags as flag_service
 from .changes import NOTHING, Changes
 from .workspace import Workspace
 
@@ -55,17 +56,20 @@ def check(ws: Workspace, record: Any) -> list[Problem]:
 
 
 def save(ws: Workspace, record: Any, *, reason: str = "") -> SaveResult:
-    """Create (``record.id is None``) or update a register record through the change log.
+    """Create (``record.id is None``) or update a register record through the change log, then
+    evaluate the flags of the children it affects (``flags.affected_children``); a report or a
+    referral for a flag moves the flag to referred in the same transaction as the save.
 
     Errors refuse the save with ``ValidationFailed``; warnings are returned for showing.
     """
     if isinstance(record, records.Person) and record.id_number != normalize_id_number(record.id_number):
         # one spelling of each number, so duplicate checks and search compare like with like
         record = dataclasses.replace(record, id_number=normalize_id_number(record.id_number))
+    entity = records.entity_name(record)
+    record = flag_service.before_save(ws, record)
     problems = check(ws, record)
     if errors(problems):
         raise ValidationFailed(errors(problems))
-    entity = records.entity_name(record)
     with write_transaction(ws.db):
         old = reg.find(ws.db, entity, record.id) if record.id else None
         if old is None:
@@ -74,8 +78,10 @@ def save(ws: Workspace, record: Any, *, reason: str = "") -> SaveResult:
                 record = dataclasses.replace(record, household_number=reg.next_household_number(ws.db, record.village_code))
         written = ws.changelog().write(record, old, reason)
         _refresh_derived(ws, entity, record, old)
+        moved = flag_service.after_write(ws, record, old)
     changed = bool(written) or old is None
-    return SaveResult(record, [p for p in problems if not p.is_error], Changes(register=changed) if changed else NOTHING, old is None)
+    changes = (Changes(register=True) | moved | flag_service.reevaluate(ws, record, old)) if changed else NOTHING
+    return SaveResult(record, [p for p in problems if not p.is_error], changes, old is None)
 
 
 def _refresh_derived(ws: Workspace, entity: str, record: Any, old: Any | None) -> None:
@@ -89,10 +95,12 @@ def delete(ws: Workspace, entity: str, record_id: str, *, reason: str = "") -> C
     """Mark a record deleted (a change of its ``deleted`` field; nothing is physically removed).
 
     Deleting a person also deletes their relations, situations, care arrangements and categories;
-    deleting a household requires it to have no members left.
+    deleting a household requires it to have no members left. The flags of the children it affected
+    are evaluated again afterwards.
     """
     with write_transaction(ws.db):
         record = reg.get(ws.db, entity, record_id)
+        affected = flag_service.affected_children(ws, record)
         if entity == "household" and reg.members(ws.db, record_id):
             raise ValidationFailed([Problem("deleted", "error", Message(N_("Move or delete the household's members first.")))])
         log = ws.changelog()
@@ -104,7 +112,7 @@ def delete(ws: Workspace, entity: str, record_id: str, *, reason: str = "") -> C
                     if related is not None and not related.deleted:
                         log.write(dataclasses.replace(related, deleted=True), related, reason)
             search.refresh_people(ws.db, [record_id], ws.variants)
-    return Changes(register=True)
+    return Changes(register=True) | flag_service.reevaluate_children(ws, affected)
 
 
 def person_keys(ws: Workspace, person: records.Person) -> PersonKeys:

@@ -313,6 +313,82 @@ def m002_visits(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_flags(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE flag (
+            id TEXT PRIMARY KEY,
+            rule_id TEXT NOT NULL,
+            rule_version INTEGER NOT NULL,
+            child_id TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            mandatory_report INTEGER NOT NULL DEFAULT 0,
+            holds INTEGER NOT NULL DEFAULT 1,
+            facts TEXT NOT NULL DEFAULT '[]',
+            suggests TEXT NOT NULL DEFAULT '',
+            first_raised_at TEXT NOT NULL,
+            last_changed_at TEXT NOT NULL,
+            cleared_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX flag_child ON flag(child_id);
+        CREATE INDEX flag_holds ON flag(holds, severity);
+
+        CREATE TABLE flag_status (
+            flag_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL DEFAULT ''
+        );
+
+        CREATE TABLE flag_event (
+            flag_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            rule_version INTEGER NOT NULL,
+            severity TEXT NOT NULL,
+            mandatory_report INTEGER NOT NULL DEFAULT 0,
+            facts TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX flag_event_flag ON flag_event(flag_id, at);
+
+        CREATE TABLE referral (
+            id TEXT PRIMARY KEY,
+            flag_id TEXT NOT NULL DEFAULT '',
+            child_id TEXT NOT NULL DEFAULT '',
+            target TEXT NOT NULL DEFAULT '',
+            unit_name TEXT NOT NULL DEFAULT '',
+            sent_on TEXT NOT NULL DEFAULT '',
+            due_on TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX referral_flag ON referral(flag_id);
+        CREATE INDEX referral_child ON referral(child_id);
+        CREATE INDEX referral_due ON referral(status, due_on);
+
+        CREATE TABLE mandatory_report (
+            id TEXT PRIMARY KEY,
+            flag_id TEXT NOT NULL DEFAULT '',
+            child_id TEXT NOT NULL DEFAULT '',
+            discovered_at TEXT NOT NULL DEFAULT '',
+            reported_at TEXT NOT NULL DEFAULT '',
+            reported_to TEXT NOT NULL DEFAULT '',
+            receiving_unit TEXT NOT NULL DEFAULT '',
+            case_number TEXT NOT NULL DEFAULT '',
+            reporter TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX mandatory_report_flag ON mandatory_report(flag_id);
+        CREATE INDEX mandatory_report_child ON mandatory_report(child_id)
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

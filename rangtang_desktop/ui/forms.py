@@ -11,12 +11,14 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import records
-from ..core.dates import normalize_date_text
+from ..core.dates import LOCAL_ZONE, normalize_date_text
 from ..core.validation import Problem
 from ..i18n import _, render
 from ..i18n.formatting import display_name
@@ -206,6 +208,36 @@ class PersonEditor(ChoiceEditor):
         return "" if value == OTHER_PERSON else value
 
 
+class InstantEditor(Editor):
+    """A moment, shown and typed in Rangtang time, stored as a UTC instant (ISO 8601). The edit is
+    kept in UTC internally so the computer's own time-zone setting cannot shift it."""
+
+    def __init__(self, changed: Callable[[], None]):
+        self.widget = QDateTimeEdit()
+        self.widget.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.widget.setCalendarPopup(True)
+        self.widget.setTimeZone(QTimeZone.utc())
+        self.widget.dateTimeChanged.connect(changed)
+        self.set("")
+
+    def get(self) -> str:
+        q = self.widget.dateTime()
+        local = datetime(q.date().year(), q.date().month(), q.date().day(), q.time().hour(), q.time().minute(), tzinfo=LOCAL_ZONE)
+        return local.astimezone(UTC).isoformat(timespec="seconds")
+
+    def set(self, value: Any) -> None:
+        try:
+            instant = datetime.fromisoformat(value) if value else datetime.now(UTC)
+        except ValueError:
+            instant = datetime.now(UTC)
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=UTC)
+        local = instant.astimezone(LOCAL_ZONE)
+        self.widget.setDateTime(
+            QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute), QTimeZone.utc())
+        )
+
+
 class PeopleEditor(Editor):
     """Tick several people (the guardians at a session) from a list that can be filtered by name."""
 
@@ -326,6 +358,8 @@ class RecordForm(QWidget):
             return PersonEditor(self._emit, self.context)
         if kind == "people":
             return PeopleEditor(self._emit, self.context.candidates)
+        if kind == "instant":
+            return InstantEditor(self._emit)
         return TextEditor(self._emit)
 
     def _add_field(self, form: QFormLayout, name: str) -> None:

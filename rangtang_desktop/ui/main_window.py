@@ -4,17 +4,27 @@ internals; it forwards each service's ``Changes`` to every page, which decides w
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.msg import N_
 from ..i18n import _
 from ..i18n.formatting import format_number
-from ..services import register_lists
+from ..services import flags, register_lists
 from ..services.changes import Changes
 from ..services.node import node_info
 from .env import UiEnv
 from .labels import unit_label
 from .pages.dashboard_page import DashboardPage
+from .pages.flags_page import FlagsPage
 from .pages.register_page import RegisterPage
 from .pages.settings_page import SettingsPage
 from .pages.upcoming_page import UpcomingPage
@@ -61,6 +71,9 @@ class MainWindow(QMainWindow):
             elif key == "dashboard":
                 page = DashboardPage(env)
                 page.open_area.connect(self.show_area)
+            elif key == "flags":
+                page = FlagsPage(env)
+                page.open_person.connect(self.open_person)
             elif key == "settings":
                 page = SettingsPage(env)
                 page.language_chosen.connect(self.language_chosen)
@@ -73,15 +86,28 @@ class MainWindow(QMainWindow):
             self.nav.item(self.nav.count() - 1).setSizeHint(QSize(160, 40))
             self.changes.connect(page.on_changes)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.report_prompt = QPushButton()
+        self.report_prompt.setObjectName("report_prompt")
+        self.report_prompt.setStyleSheet(
+            "background: #b00020; color: white; font-weight: bold; padding: 6px; text-align: left;"
+        )
+        self.report_prompt.clicked.connect(lambda: self.show_area("flags"))
+        self.report_prompt.hide()
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.report_prompt)
+        right.addWidget(self.stack, 1)
         body = QWidget()
         layout = QHBoxLayout(body)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(body)
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)
         self.changes.connect(self._update_counts)
+        self.changes.connect(self._update_prompt)
         self._update_counts(Changes(register=True))
+        self._update_prompt(Changes(flags=True))
         env.runner.busy_changed.connect(self._busy)
         self.show_area("dashboard")
         self.resize(1280, 760)
@@ -97,6 +123,23 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("Saving…"))
         else:
             self.statusBar().clearMessage()
+
+    def open_person(self, person_id: str) -> None:
+        self.show_area("register")
+        self.pages["register"].show_record("person", person_id)
+
+    def _update_prompt(self, changes: Changes) -> None:
+        """A mandatory report due stays on every page until the report is saved (or a supervisor
+        dismisses it)."""
+        if not (changes.flags or changes.register or changes.visits):
+            return
+        pending = len(flags.pending_reports(self.env.ws))
+        self.report_prompt.setVisible(bool(pending))
+        self.report_prompt.setText(
+            _("⚠ {count} critical situations must be reported to the police now. Open the flags to record the report.").format(
+                count=format_number(pending)
+            )
+        )
 
     def _update_counts(self, changes: Changes) -> None:
         if not changes.register:

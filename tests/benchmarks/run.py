@@ -6,7 +6,8 @@ Builds the demo data set (unless ``--db`` names one already built), then measure
 demo build time and database size; search latency over a realistic query mix (median, p95);
 app start to a usable register page in a fresh process (median of 5) and its peak memory;
 scrolling the full people list (frame median and max); duplicate check and save of one person;
-county-wide visit compliance for one month and village worklists.
+county-wide visit compliance for one month and village worklists; full flag evaluation and the
+re-evaluation after one save.
 ``--json`` prints ``{"figure name with unit": value, …}``. Later issues add their figures here.
 """
 
@@ -256,6 +257,61 @@ def bench_compliance(db: Path) -> dict[str, float]:
     return figures
 
 
+def bench_flags(db: Path) -> dict[str, float]:
+    """Flag evaluation: a full evaluation of every child (median of 3, in one process, so the later
+    runs reuse what was read of the immutable signed visits), and the re-evaluation that
+    ``services.register.save`` runs after one person edit (median of 20 saves of a child and of 20
+    saves of a parent; only the re-evaluation is timed, not the save itself)."""
+    import dataclasses
+
+    from rangtang_desktop.services import flag_evaluation, flags, register
+    from rangtang_desktop.services.flag_facts import minor_ids
+    from rangtang_desktop.services.register_views import find
+    from rangtang_desktop.services.workspace import open_workspace
+
+    ws = open_workspace(db)
+    full = []
+    for _round in range(3):
+        start = time.perf_counter()
+        result = flags.evaluate_all(ws)
+        full.append(time.perf_counter() - start)
+    timed: list[float] = []
+    evaluate_children = flag_evaluation.evaluate_children
+
+    def timed_evaluation(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return evaluate_children(*args, **kwargs)
+        finally:
+            timed.append((time.perf_counter() - start) * 1000)
+
+    flag_evaluation.evaluate_children = timed_evaluation
+    try:
+        children = minor_ids(ws)[::500][:20]
+        for n, person_id in enumerate(children):
+            register.save(ws, dataclasses.replace(find(ws, "person", person_id), notes=f"flag benchmark {n}"))
+        child_saves, timed[:] = list(timed), []
+        parents = [r[0] for r in ws.db.execute(
+            "SELECT DISTINCT adult_id FROM relation WHERE deleted = 0 AND kind IN ('father', 'mother') ORDER BY adult_id LIMIT 20"
+        )]
+        for n, person_id in enumerate(parents):
+            register.save(ws, dataclasses.replace(find(ws, "person", person_id), notes=f"flag benchmark {n}"))
+        parent_saves = list(timed)
+    finally:
+        flag_evaluation.evaluate_children = evaluate_children
+    ws.close()
+    return {
+        "flags_children_evaluated": result.children,
+        "flags_holding": sum(result.by_severity.values()),
+        **{f"flags_holding_{severity}": count for severity, count in result.by_severity.items()},
+        "flags_full_evaluation_median_s": round(statistics.median(full), 3),
+        "flags_full_evaluation_first_s": round(full[0], 3),
+        "flags_incremental_after_save_median_ms": round(statistics.median(child_saves), 2),
+        "flags_incremental_after_save_max_ms": round(max(child_saves), 2),
+        "flags_incremental_after_parent_save_median_ms": round(statistics.median(parent_saves), 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="county", choices=("village", "township", "county"))
@@ -278,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(bench_person_save(db))
         figures.update(bench_compliance(db))
         figures.update(bench_visit_save(db))
+        figures.update(bench_flags(db))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

@@ -175,3 +175,40 @@ def test_module_entry_point_runs():
     """python -m rangtang_desktop --help works in a fresh process."""
     result = subprocess.run([sys.executable, "-m", "rangtang_desktop", "--lang", "bo", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "demo" in result.stdout
+
+
+def test_flags_json_shape(village_db, capsys):
+    """flags --json lists flags with the keys of DESIGN §7, a boolean mandatory_report and a translated explanation."""
+    code, out, _err = run(capsys, "--lang", "zh", "flags", "--db", str(village_db), "--json")
+    assert code == 0
+    found = json.loads(out)
+    assert found, "the demo raises flags"
+    for item in found:
+        assert set(item) >= {"flag_id", "rule_id", "person_id", "severity", "mandatory_report", "status", "holds", "explanation"}
+        assert isinstance(item["mandatory_report"], bool) and item["holds"] is True
+        assert item["severity"] in ("critical", "high", "medium", "low", "data") and item["explanation"]
+    order = ["critical", "high", "medium", "low", "data"]
+    assert [order.index(i["severity"]) for i in found] == sorted(order.index(i["severity"]) for i in found)
+
+
+def test_flags_evaluate_and_status_filter(village_db, capsys, tmp_path):
+    """--evaluate raises nothing new on an evaluated database; --status keeps only that status."""
+    import shutil
+
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(village_db, copy)
+    code, out, _err = run(capsys, "flags", "--db", str(copy), "--evaluate", "--status", "open", "--json")
+    assert code == 0 and {i["status"] for i in json.loads(out)} <= {"open"}
+    count = len(json.loads(run(capsys, "flags", "--db", str(copy), "--json")[1]))
+    code, out, _err = run(capsys, "--lang", "zh", "flags", "--db", str(copy), "--evaluate")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == count + 3  # summary, headings, one line a flag, total
+    assert lines[1].count("\t") == 6 and all(line.count("\t") == 6 for line in lines[2:-1])
+
+
+def test_flags_bad_status_is_explained(village_db, capsys):
+    """An unknown --status is refused with a message, not a traceback."""
+    with pytest.raises(SystemExit) as exited:
+        main(["--lang", "zh", "flags", "--db", str(village_db), "--status", "closed"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2 and out == "" and "Traceback" not in err and "closed" in err

@@ -44,7 +44,7 @@ def test_save_creates_through_the_change_log(workspace, household):
     """Saving a new person gives it an id, a row, and changes by this node and user."""
     result = register.save(workspace, child(household))
     assert result.created
-    assert result.changes == Changes(register=True)
+    assert result.changes == Changes(register=True, flags=True)
     assert result.record.id
     assert reg.get(workspace.db, "person", result.record.id) == result.record
     rows = changes_of(workspace, result.record.id)
@@ -58,7 +58,7 @@ def test_save_edits_through_the_change_log(workspace, household):
     before = len(changes_of(workspace, person.id))
     result = register.save(workspace, dataclasses.replace(person, school_status="primary"), reason="visited school")
     assert not result.created
-    assert result.changes == Changes(register=True)
+    assert result.changes == Changes(register=True, flags=True)
     rows = changes_of(workspace, person.id)[before:]
     assert [(r["field"], json.loads(r["value"]), r["reason"]) for r in rows] == [("school_status", "primary", "visited school")]
     assert reg.get(workspace.db, "person", person.id).school_status == "primary"
@@ -142,7 +142,7 @@ def test_delete_marks_deleted_and_removes_nothing(workspace, household):
     """Deleting a person is a change of its deleted field; the row and its changes stay."""
     person = register.save(workspace, child(household)).record
     counts = row_counts(workspace)
-    assert register.delete(workspace, "person", person.id, reason="entered twice") == Changes(register=True)
+    assert register.delete(workspace, "person", person.id, reason="entered twice") == Changes(register=True, flags=True)
     assert reg.get(workspace.db, "person", person.id).deleted
     [change] = changes_of(workspace, person.id)[-1:]
     assert (change["field"], change["value"], change["reason"]) == ("deleted", "true", "entered twice")

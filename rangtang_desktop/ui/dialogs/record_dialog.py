@@ -69,6 +69,12 @@ SECTIONS: dict[type, list[tuple[str | None, list[str]]]] = {
     records.Classification: [
         (None, ["kind", "status", "status_date", "recognised_by", "document_number", "benefits", "notes"]),
     ],
+    records.MandatoryReport: [
+        (None, ["discovered_at", "reported_at", "reported_to", "receiving_unit", "case_number", "notes"]),
+    ],
+    records.Referral: [
+        (None, ["target", "unit_name", "sent_on", "due_on", "status", "outcome", "notes"]),
+    ],
     records.FamilyEducationSession: [
         (None, ["session_date", "topic", "provider", "language", "village_code", "notes"]),
         (N_("Guardians who took part"), ["guardian_ids"]),
@@ -88,6 +94,10 @@ TITLES = {
     (records.CareArrangement, False): N_("Edit entrusted-care arrangement"),
     (records.Classification, True): N_("New category"),
     (records.Classification, False): N_("Edit category"),
+    (records.MandatoryReport, True): N_("Mandatory report to the police"),
+    (records.MandatoryReport, False): N_("Mandatory report"),
+    (records.Referral, True): N_("New referral"),
+    (records.Referral, False): N_("Edit referral"),
     (records.FamilyEducationSession, True): N_("New family-education session"),
     (records.FamilyEducationSession, False): N_("Edit family-education session"),
 }

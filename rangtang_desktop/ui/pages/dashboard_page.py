@@ -82,13 +82,21 @@ class DashboardPage(BackgroundPage):
         self.missed_tile = Tile(_("households missed last month"))
         self.drafts_tile = Tile(_("visits started but not signed"))
         self.sessions_tile = Tile(_("guardians without a family-education session this year"))
+        self.flags_tile = Tile(_("open flags: critical / critical and high"))
+        self.referrals_tile = Tile(_("referrals with an overdue answer"))
+        self.flags_tile.clicked.connect(lambda: self.open_area.emit("flags"))
+        self.referrals_tile.clicked.connect(lambda: self.open_area.emit("flags"))
         for tile in (self.coverage_tile, self.at_risk_tile, self.missed_tile):
             tile.clicked.connect(lambda: self.open_area.emit("visits"))
         self.drafts_tile.clicked.connect(lambda: self.open_area.emit("visits"))
         self.sessions_tile.clicked.connect(lambda: self.open_area.emit("visits"))
         tiles = QGridLayout()
-        for i, tile in enumerate((self.coverage_tile, self.at_risk_tile, self.missed_tile, self.drafts_tile, self.sessions_tile)):
-            tiles.addWidget(tile, 0, i)
+        all_tiles = (
+            self.coverage_tile, self.at_risk_tile, self.missed_tile, self.drafts_tile,
+            self.flags_tile, self.referrals_tile, self.sessions_tile,
+        )
+        for i, tile in enumerate(all_tiles):
+            tiles.addWidget(tile, i // 4, i % 4)
 
         self.trend = BarChart()
         self.trend.setObjectName("coverage_trend")
@@ -148,6 +156,15 @@ class DashboardPage(BackgroundPage):
         self.drafts_tile.set_figure(format_number(figures.drafts), "#b26a00" if figures.drafts else "#222")
         self.sessions_tile.set_figure(
             f"{format_number(figures.guardians_without_session)} / {format_number(figures.guardians)}"
+        )
+        open_flags = figures.open_flags or {}
+        serious = open_flags.get("critical", 0) + open_flags.get("high", 0)
+        self.flags_tile.set_figure(
+            f"{format_number(open_flags.get('critical', 0))} / {format_number(serious)}",
+            "#b00020" if open_flags.get("critical") else ("#b26a00" if serious else "#222"),
+        )
+        self.referrals_tile.set_figure(
+            format_number(figures.overdue_referrals), "#b00020" if figures.overdue_referrals else "#222"
         )
         self.trend.set_data(
             [
