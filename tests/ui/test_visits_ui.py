@@ -149,3 +149,19 @@ def test_worklist_of_last_month_shows_missed_households(controller):
     page.reload()
     assert page.worklist.rowCount() == 1
     assert page.worklist.row_at(0).state == "missed"
+
+
+def test_county_settings_are_saved_and_used(controller):
+    """Changing the county settings on the settings page stores them for the next evaluation."""
+    from rangtang_desktop.services import county_settings
+
+    from rangtang_desktop.ui.widgets.county_settings_box import CountySettingsBox
+
+    box = controller.window.pages["settings"].findChild(CountySettingsBox, "county_settings")
+    box.numbers["elderly_carer_age"].setValue(65)
+    box.outside_only.setChecked(True)
+    box.illnesses.setPlainText("大骨节病\n白血病")
+    box.save()
+    stored = county_settings.load(controller.ws)
+    assert stored.elderly_carer_age == 65 and stored.absence_outside_county_only
+    assert stored.serious_illnesses == ("大骨节病", "白血病")

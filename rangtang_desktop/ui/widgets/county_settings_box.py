@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -24,7 +25,10 @@ from ...services import county_settings
 from ..env import UiEnv
 from ..errors import show_error
 
-NUMBERS = ("visits_per_month", "min_spacing_days", "at_risk_days_per_visit", "family_education_per_year")
+NUMBERS = (
+    "visits_per_month", "min_spacing_days", "at_risk_days_per_visit", "family_education_per_year",
+    "min_absence_months", "elderly_carer_age", "school_start_age", "school_end_age",
+)
 
 
 class CountySettingsBox(QGroupBox):
@@ -37,7 +41,7 @@ class CountySettingsBox(QGroupBox):
         for name in NUMBERS:
             spin = QSpinBox()
             spin.setObjectName(f"setting_{name}")
-            spin.setRange(0, 60)
+            spin.setRange(0, 120)
             text = QLabel(_(label(name)))
             text.setWordWrap(True)
             form.addRow(text, spin)
@@ -54,6 +58,15 @@ class CountySettingsBox(QGroupBox):
         modes_label = QLabel(_(label("counting_modes")))
         modes_label.setWordWrap(True)
         form.addRow(modes_label, modes)
+        self.outside_only = QCheckBox(_(label("absence_outside_county_only")))
+        self.outside_only.setObjectName("setting_absence_outside_county_only")
+        form.addRow("", self.outside_only)
+        self.illnesses = QPlainTextEdit()
+        self.illnesses.setObjectName("setting_serious_illnesses")
+        self.illnesses.setFixedHeight(90)
+        illness_label = QLabel(_(label("serious_illnesses")))
+        illness_label.setWordWrap(True)
+        form.addRow(illness_label, self.illnesses)
         self.save_button = QPushButton(_("Save county settings"))
         self.save_button.setObjectName("save_county_settings")
         self.save_button.clicked.connect(self.save)
@@ -70,10 +83,16 @@ class CountySettingsBox(QGroupBox):
             spin.setValue(getattr(current, name))
         for code, box in self.modes.items():
             box.setChecked(code in current.counting_modes)
+        self.outside_only.setChecked(current.absence_outside_county_only)
+        self.illnesses.setPlainText("\n".join(current.serious_illnesses))
 
     def current(self) -> CountySettings:
         values = {name: spin.value() for name, spin in self.numbers.items()}
         values["counting_modes"] = tuple(code for code, box in self.modes.items() if box.isChecked())
+        values["absence_outside_county_only"] = self.outside_only.isChecked()
+        values["serious_illnesses"] = tuple(
+            line.strip() for line in self.illnesses.toPlainText().splitlines() if line.strip()
+        )
         return dataclasses.replace(CountySettings(), **values)
 
     def save(self) -> None:
