@@ -54,9 +54,8 @@ def test_critical_flag_to_saved_mandatory_report(controller, register_data):
 
 def test_step_needs_a_reason(controller, register_data, no_modal, monkeypatch):
     """Acknowledging without a reason is refused with a message; with one it is kept in the history."""
-    from rangtang_desktop.ui.dialogs.flag_step_dialog import FlagStepDialog
-
     from rangtang_desktop.services import register
+    from rangtang_desktop.ui.dialogs.flag_step_dialog import FlagStepDialog
 
     ws, people = register_data
     register.save(ws, dataclasses.replace(people["child"], hukou_status="not_registered", id_number=""))  # R32 (high)

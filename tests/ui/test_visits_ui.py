@@ -154,7 +154,6 @@ def test_worklist_of_last_month_shows_missed_households(controller):
 def test_county_settings_are_saved_and_used(controller):
     """Changing the county settings on the settings page stores them for the next evaluation."""
     from rangtang_desktop.services import county_settings
-
     from rangtang_desktop.ui.widgets.county_settings_box import CountySettingsBox
 
     box = controller.window.pages["settings"].findChild(CountySettingsBox, "county_settings")
