@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
             self.nav.item(self.nav.count() - 1).setSizeHint(QSize(160, 40))
             self.changes.connect(page.on_changes)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda row: self._update_prompt(Changes(flags=True)))
         self.report_prompt = QPushButton()
         self.report_prompt.setObjectName("report_prompt")
         self.report_prompt.setStyleSheet(
@@ -134,7 +135,8 @@ class MainWindow(QMainWindow):
         if not (changes.flags or changes.register or changes.visits):
             return
         pending = len(flags.pending_reports(self.env.ws))
-        self.report_prompt.setVisible(bool(pending))
+        on_flags = self.nav.currentRow() >= 0 and self.current_area() == "flags"  # the page shows its own
+        self.report_prompt.setVisible(bool(pending) and not on_flags)
         self.report_prompt.setText(
             _("⚠ {count} critical situations must be reported to the police now. Open the flags to record the report.").format(
                 count=format_number(pending)

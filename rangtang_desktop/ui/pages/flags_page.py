@@ -397,6 +397,8 @@ class FlagsPage(BackgroundPage):
                 table.setItem(row, column, QTableWidgetItem(value))
         table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         table.resizeColumnToContents(0)
+        table.setColumnWidth(2, 140)
+        table.setColumnWidth(4, 320)
         table.resizeRowsToContents()
         layout = QVBoxLayout(tab)
         note = QLabel(_("The rules only advise: every flag is acknowledged, referred, resolved or dismissed by a person, with a reason."))
