@@ -81,3 +81,16 @@ def test_rules_page_lists_every_rule(controller):
     table = page.rules_table
     assert table.rowCount() == len(flags.rules()) >= 36
     assert all(table.item(row, 3).text() and table.item(row, 4).text() for row in range(table.rowCount()))
+
+
+def test_flags_and_worklist_models_pass_qt_model_tester(controller, register_data, qtmodeltester):
+    """The flags and worklist tables behave as Qt expects."""
+    ws, people = register_data
+    sign_visit_with(ws, people["household"].id, people["child"].id, "abandoned")
+    page = controller.window.pages["flags"]
+    page.reload()
+    assert page.model.rowCount() > 0
+    qtmodeltester.check(page.model)
+    visits_page = controller.window.pages["visits"]
+    visits_page.reload()
+    qtmodeltester.check(visits_page.worklist)

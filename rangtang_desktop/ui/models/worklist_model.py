@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ...core.compliance import STATE_LABELS
@@ -16,11 +16,12 @@ from ...services.compliance import ComplianceRow
 from ...storage.reference import Unit
 from ..labels import unit_label
 from .lazy_table import ID_ROLE
+from .list_model import ListTableModel
 
 STATE_COLOURS = {"met": "#e3f2e5", "due": "#ffffff", "at_risk": "#fff1d6", "missed": "#fbe0e0", "away": "#eceff1"}
 
 
-class WorklistModel(QAbstractTableModel):
+class WorklistModel(ListTableModel):
     COLUMNS = (
         ("group", N_("Village group")),
         ("household_number", N_("Household number")),
@@ -36,32 +37,9 @@ class WorklistModel(QAbstractTableModel):
         super().__init__(parent)
         self._units = units
         self._visitor_names = visitor_names
-        self._rows: list[ComplianceRow] = []
 
-    def set_rows(self, rows: list[ComplianceRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
-    def row_at(self, row: int) -> ComplianceRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
-
-    def _text(self, row: ComplianceRow, key: str) -> str:
+    def text(self, row: ComplianceRow, key: str) -> str:
         result = row.result
         if key == "group":
             return unit_label(self._units(), row.group_code)
@@ -83,19 +61,9 @@ class WorklistModel(QAbstractTableModel):
             return self._visitor_names().get(row.assigned_worker, "")
         return ""
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self.COLUMNS):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, self.COLUMNS[index.column()][0])
+    def role_data(self, row: ComplianceRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(STATE_COLOURS.get(row.result.state, "#ffffff")))
         if role == ID_ROLE:
             return row.household_id
         return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
