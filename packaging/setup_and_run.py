@@ -48,7 +48,7 @@ QT_WINDOW = {
     "xcb-image": "libxcb-image0",
 }
 # Command-line tools the tests use (PDF rendering checks), by command name.
-TEST_TOOLS = {"pdftoppm": "poppler-utils", "pdffonts": "poppler-utils", "pdftotext": "poppler-utils"}
+TEST_TOOLS = {"pdftoppm": "poppler-utils", "pdffonts": "poppler-utils", "pdftotext": "poppler-utils", "zbarimg": "zbar-tools"}
 
 
 def say(text: str) -> None:

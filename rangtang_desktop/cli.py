@@ -91,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     flags.add_argument("--include-cleared", action="store_true", help=_("also list flags whose condition no longer holds"))
     flags.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
+    sheet = command("sheet", _("print the visit sheet of a visit (or of an unsigned draft) to a PDF file"), cmd_sheet)
+    sheet.add_argument("--visit", required=True, metavar="ID", help=_("the visit's ID"))
+    sheet.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help=_("the PDF file to write"))
+    _doc_lang(sheet)
+
+    visit_log = command("visit-log", _("print the monthly visit log of a village, a village group or a visitor to a PDF file"), cmd_visit_log)
+    visit_log.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month, as YYYY-MM"))
+    visit_log.add_argument("--village", default="", metavar="CODE", help=_("a village or township code"))
+    visit_log.add_argument("--group", default="", metavar="CODE", help=_("a village group code"))
+    visit_log.add_argument("--worker", default="", metavar="ID", help=_("only the households this visitor visits (their user ID)"))
+    visit_log.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help=_("the PDF file to write"))
+    _doc_lang(visit_log)
+
     node = command("node", _("show this computer's node: id, role, unit and key fingerprints"), cmd_node)
     node.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
@@ -101,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     units.add_argument("--load", type=Path, help=_("a CSV file of units to load"))
     units.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     return parser
+
+
+def _doc_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--doc-lang", choices=("zh", "bo", "both"), default=None,
+        help=_("language of the document: zh, bo or both (Chinese and Tibetan labels); the message language by default"),
+    )
 
 
 def _print_json(value) -> None:
@@ -189,6 +209,36 @@ def cmd_flags(args) -> int:
         raised = local_day(datetime.fromisoformat(row.first_raised_at)).isoformat()
         print(f"{_(SEVERITY_SHORT[row.severity])}\t{status}\t{row.rule_id}\t{row.household_number}\t{name}\t{raised}\t{why}")
     print(_("{count} flags.").format(count=len(rows)))
+    return 0
+
+
+def cmd_sheet(args) -> int:
+    from .i18n import current_language
+    from .services import printing
+    from .services.workspace import open_workspace
+
+    with open_workspace(args.db) as ws:
+        path = printing.visit_sheet(ws, args.visit, args.out, args.doc_lang or current_language())
+    print(_("The visit sheet was saved as {path}.").format(path=path))
+    return 0
+
+
+def cmd_visit_log(args) -> int:
+    from .core.compliance import parse_month
+    from .i18n import current_language
+    from .services import printing
+    from .services.workspace import open_workspace
+
+    try:
+        year, month = parse_month(args.month)
+    except ValueError:
+        raise InvalidArgument(option="--month", value=args.month) from None
+    with open_workspace(args.db) as ws:
+        path = printing.visit_log(
+            ws, year, month, args.out, args.doc_lang or current_language(), village_code=args.village,
+            group_code=args.group, worker=args.worker,
+        )
+    print(_("The visit log was saved as {path}.").format(path=path))
     return 0
 
 

@@ -25,6 +25,7 @@ from .env import UiEnv
 from .labels import unit_label
 from .pages.dashboard_page import DashboardPage
 from .pages.flags_page import FlagsPage
+from .pages.printing_page import PrintingPage
 from .pages.register_page import RegisterPage
 from .pages.settings_page import SettingsPage
 from .pages.upcoming_page import UpcomingPage
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
             elif key == "dashboard":
                 page = DashboardPage(env)
                 page.open_area.connect(self.show_area)
+            elif key == "printing":
+                page = PrintingPage(env)
             elif key == "flags":
                 page = FlagsPage(env)
                 page.open_person.connect(self.open_person)

@@ -7,7 +7,8 @@ demo build time and database size; search latency over a realistic query mix (me
 app start to a usable register page in a fresh process (median of 5) and its peak memory;
 scrolling the full people list (frame median and max); duplicate check and save of one person;
 county-wide visit compliance for one month and village worklists; full flag evaluation and the
-re-evaluation after one save.
+re-evaluation after one save; printing (one visit sheet, a monthly visit log of 600 visits, a
+village's month of visit sheets).
 ``--json`` prints ``{"figure name with unit": value, …}``. Later issues add their figures here.
 """
 
@@ -312,6 +313,55 @@ def bench_flags(db: Path) -> dict[str, float]:
     }
 
 
+def bench_printing(db: Path) -> dict[str, float]:
+    """Printing: one visit sheet (median of 10 recent signed visits, after one warm-up), the monthly
+    visit log of the smallest township (or village) with at least 600 visits last month, and a
+    month of sheets for the village with the most signed visits last month."""
+    from rangtang_desktop.services import printing
+    from rangtang_desktop.services.workspace import open_workspace
+
+    ws = open_workspace(db)
+    today = ws.today()
+    year, month = divmod(today.year * 12 + today.month - 2, 12)
+    month += 1
+    first, last = f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-31"
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as out:
+        folder = Path(out)
+        ids = [r[0] for r in ws.db.execute("SELECT id FROM visit ORDER BY local_date DESC, id LIMIT 11")]
+        printing.visit_sheet(ws, ids[0], folder / "warm.pdf", "both")
+        sheets = []
+        for visit_id in ids[1:]:
+            start = time.perf_counter()
+            printing.visit_sheet(ws, visit_id, folder / "sheet.pdf", "both")
+            sheets.append((time.perf_counter() - start) * 1000)
+        figures["sheet_median_ms"] = round(statistics.median(sheets), 1)
+        figures["sheet_max_ms"] = round(max(sheets), 1)
+
+        counts = {}
+        for digits in (9, 12):  # townships, then villages
+            for code, count in ws.db.execute(
+                f"""SELECT substr(h.village_code, 1, {digits}), count(*) FROM visit v JOIN household h ON h.id = v.household_id
+                    WHERE v.local_date BETWEEN ? AND ? GROUP BY 1""", [first, last],
+            ):
+                counts[code] = count
+        big = [(count, code) for code, count in counts.items() if count >= 600]
+        count, code = min(big) if big else max((count, code) for code, count in counts.items())
+        start = time.perf_counter()
+        printing.visit_log(ws, year, month, folder / "log.pdf", "both", village_code=code)
+        figures["visit_log_600_visits_s"] = round(time.perf_counter() - start, 2)
+        figures["visit_log_visits"] = count
+
+        village_counts = {c: n for c, n in counts.items() if len(c) == 12}
+        village = max(village_counts, key=village_counts.get)
+        start = time.perf_counter()
+        made = printing.month_of_sheets(ws, year, month, folder / "sheets", "both", village_code=village)
+        figures["month_of_sheets_village_s"] = round(time.perf_counter() - start, 2)
+        figures["month_of_sheets_village_sheets"] = len(made)
+    ws.close()
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="county", choices=("village", "township", "county"))
@@ -335,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(bench_compliance(db))
         figures.update(bench_visit_save(db))
         figures.update(bench_flags(db))
+        figures.update(bench_printing(db))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

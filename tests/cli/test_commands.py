@@ -212,3 +212,63 @@ def test_flags_bad_status_is_explained(village_db, capsys):
         main(["--lang", "zh", "flags", "--db", str(village_db), "--status", "closed"])
     out, err = capsys.readouterr()
     assert exited.value.code == 2 and out == "" and "Traceback" not in err and "closed" in err
+
+
+def _signed_visit_id(db: Path) -> str:
+    return sqlite3.connect(db).execute("SELECT id FROM visit ORDER BY local_date DESC, id LIMIT 1").fetchone()[0]
+
+
+@pytest.mark.parametrize("doc_lang", ["zh", "bo", "both"])
+def test_sheet_writes_the_visit_sheet(village_db, tmp_path, capsys, doc_lang):
+    """sheet writes a PDF of a signed visit in the chosen document language and says where."""
+    out = tmp_path / "sheet.pdf"
+    code, printed, _err = run(capsys, "--lang", "zh", "sheet", "--db", str(village_db), "--visit", _signed_visit_id(village_db), "--out", str(out), "--doc-lang", doc_lang)
+    assert code == 0 and out.read_bytes().startswith(b"%PDF") and str(out) in printed
+
+
+@pytest.mark.parametrize("lang", ["zh", "bo"])
+def test_sheet_unknown_visit_is_explained(village_db, tmp_path, capsys, lang):
+    """An id that names no visit gets the two-part message in the chosen language, exit status 2 and no file."""
+    from rangtang_desktop.i18n import render
+    from rangtang_desktop.services.printing import UnknownVisit
+
+    out = tmp_path / "sheet.pdf"
+    code, printed, err = run(capsys, "--lang", lang, "sheet", "--db", str(village_db), "--visit", "no-such-visit", "--out", str(out))
+    lines = [line for line in err.splitlines() if line]
+    assert code == 2 and printed == "" and "Traceback" not in err and not out.exists()
+    error = UnknownVisit(id="no-such-visit")
+    assert lines == [render(error.headline_message(), lang), render(error.advice_message(), lang)]
+    assert "no-such-visit" in lines[0]
+
+
+def test_sheet_unwritable_folder_is_explained(village_db, tmp_path, capsys):
+    """An output folder that does not exist gets a two-part message naming it, and exit status 2."""
+    out = tmp_path / "no" / "such" / "folder" / "sheet.pdf"
+    code, _printed, err = run(capsys, "--lang", "zh", "sheet", "--db", str(village_db), "--visit", _signed_visit_id(village_db), "--out", str(out))
+    lines = [line for line in err.splitlines() if line]
+    assert code == 2 and len(lines) == 2 and str(out.parent) in lines[0] and not out.exists()
+
+
+def test_visit_log_writes_the_log(village_db, tmp_path, capsys):
+    """visit-log writes the month's log of a village as a PDF (the document language defaults to the message language)."""
+    village = sqlite3.connect(village_db).execute("SELECT village_code FROM household LIMIT 1").fetchone()[0]
+    out = tmp_path / "log.pdf"
+    month = local_today().strftime("%Y-%m")
+    code, printed, _err = run(capsys, "--lang", "bo", "visit-log", "--db", str(village_db), "--month", month, "--village", village, "--out", str(out))
+    assert code == 0 and out.read_bytes().startswith(b"%PDF") and str(out) in printed
+
+
+@pytest.mark.parametrize("month", ["2024-13", "March"])
+def test_visit_log_bad_month_is_explained(village_db, tmp_path, capsys, month):
+    """A month that does not exist gets a two-part message naming --month, exit status 2 and no file."""
+    out = tmp_path / "log.pdf"
+    code, _printed, err = run(capsys, "--lang", "zh", "visit-log", "--db", str(village_db), "--month", month, "--out", str(out))
+    lines = [line for line in err.splitlines() if line]
+    assert code == 2 and len(lines) == 2 and "--month" in lines[0] and not out.exists()
+
+
+def test_visit_log_unknown_village_is_explained(village_db, tmp_path, capsys):
+    """A village code that matches nothing is refused with a message and no file."""
+    out = tmp_path / "log.pdf"
+    code, _printed, err = run(capsys, "--lang", "zh", "visit-log", "--db", str(village_db), "--month", "2024-03", "--village", "999999", "--out", str(out))
+    assert code == 2 and "999999" in err and not out.exists()

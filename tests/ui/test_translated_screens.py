@@ -24,7 +24,7 @@ from rangtang_desktop.ui.dialogs.record_dialog import RecordDialog
 
 TOKEN = re.compile(r"[A-Za-z0-9]+")
 HEX_GROUP = re.compile(r"[0-9A-F]{4}")
-ALLOWED = {"CSV", "USB", "JSON", "UTF", "csv"}
+ALLOWED = {"CSV", "USB", "JSON", "UTF", "csv", "PDF", "pdf", "SHA", "QR"}
 
 
 def visible_texts(root) -> list[str]:
@@ -72,8 +72,10 @@ def english_in(texts: list[str], allowed: set[str]) -> list[str]:
 
 
 def allowed_words(controller) -> set[str]:
-    """Words that are data, not interface: the database path, this node's id and the like."""
-    return ALLOWED | set(TOKEN.findall(controller.ws.path)) | set(TOKEN.findall(controller.ws.node_id))
+    """Words that are data, not interface: the database path, this node's and user's ids (random
+    hex, which may happen to be all letters) and the like."""
+    ids = (controller.ws.path, controller.ws.node_id, controller.ws.user_id)
+    return ALLOWED | {token for value in ids for token in TOKEN.findall(value)}
 
 
 @pytest.mark.parametrize("area", ["dashboard", "visits", "register", "flags", "exchange", "printing", "settings"])

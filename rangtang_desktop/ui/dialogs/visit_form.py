@@ -114,6 +114,10 @@ class VisitForm(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.saved_note, 1)
+        print_button = QPushButton(_("Print…"))
+        print_button.setObjectName("print_visit")
+        print_button.clicked.connect(self.print_sheet)
+        buttons.addWidget(print_button)
         if self.read_only:
             self.correct_button = QPushButton(_("Correct this visit…"))
             self.correct_button.setObjectName("correct_visit")
@@ -485,6 +489,18 @@ class VisitForm(QDialog):
                 widget.setEnabled(False)
         self.visitor_pad.set_read_only(True)
         self.guardian_pad.set_read_only(True)
+
+    def print_sheet(self) -> None:
+        """Save the visit sheet as a PDF and open it (a draft prints marked unsigned)."""
+        from ...i18n import current_language
+        from ...services import printing
+        from ..printing import choose_file, make_and_open
+
+        if not self.read_only:
+            self.save_draft_now()
+        path = choose_file(self, f"visit-{self.visit.id[-8:]}.pdf")
+        if path is not None:
+            make_and_open(self.env, self, path, printing.visit_sheet, self.visit.id, path, current_language())
 
     def done(self, result: int) -> None:  # noqa: D102 - Qt override: every way of closing ends here
         if not self.read_only and self._autosave.isActive():

@@ -117,6 +117,9 @@ class VisitsPage(BackgroundPage):
         self.worklist_view.horizontalHeader().setStretchLastSection(True)
         self.worklist_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.worklist_view.doubleClicked.connect(lambda index: self.record_visit())
+        print_log = QPushButton(_("Print the visit log…"))
+        print_log.setObjectName("print_visit_log")
+        print_log.clicked.connect(self.print_visit_log)
         record = QPushButton(_("Record a visit"))
         record.setObjectName("record_visit")
         record.clicked.connect(self.record_visit)
@@ -125,6 +128,7 @@ class VisitsPage(BackgroundPage):
         assign.clicked.connect(self.assign_visitor)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
+        buttons.addWidget(print_log)
         buttons.addWidget(assign)
         buttons.addWidget(record)
         layout = QVBoxLayout(tab)
@@ -163,6 +167,21 @@ class VisitsPage(BackgroundPage):
 
     def _shown_month(self) -> tuple[int, int]:
         return self.month.currentData() or (self.env.ws.today().year, self.env.ws.today().month)
+
+    def print_visit_log(self) -> None:
+        """The monthly visit log of the shown month, place and visitor, as a PDF."""
+        from ...i18n import current_language
+        from ...services import printing
+        from ..printing import choose_file, make_and_open
+
+        year, month = self._shown_month()
+        path = choose_file(self, f"visit-log-{year}-{month:02d}.pdf")
+        if path is not None:
+            make_and_open(
+                self.env, self, path, printing.visit_log, year, month, path, current_language(),
+                village_code=self.place.village_code(), group_code=self.place.group_code(),
+                worker=self.visitor.currentData() or "",
+            )
 
     def _chosen_households(self) -> list[str]:
         rows = sorted({index.row() for index in self.worklist_view.selectionModel().selectedRows()})
