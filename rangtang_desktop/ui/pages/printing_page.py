@@ -21,13 +21,21 @@ from PySide6.QtWidgets import (
 from ...core.msg import N_
 from ...i18n import _, current_language
 from ...i18n.formatting import format_month, format_number
-from ...services import people_who_visit, printing
+from ...services import people_who_visit
 from ...services.changes import Changes
 from ..env import UiEnv
 from ..printing import choose_file, make_and_open, open_document, print_folder, remember_folder, run_batch
 from ..widgets.place_filter import PlaceFilter
 
 DOCUMENT_LANGUAGES = (("zh", N_("Chinese")), ("bo", N_("Tibetan")), ("both", N_("Chinese and Tibetan")))
+
+
+def _printing():
+    """The printing services, imported when first used (reportlab takes a fifth of a second to load,
+    which the window's start should not pay)."""
+    from ...services import printing
+
+    return printing
 
 
 class PrintingPage(QWidget):
@@ -108,7 +116,7 @@ class PrintingPage(QWidget):
         if path is None:
             return
         make_and_open(
-            self.env, self, path, printing.visit_log, year, month, path, self._lang(),
+            self.env, self, path, _printing().visit_log, year, month, path, self._lang(),
             village_code=self.place.village_code(), group_code=self.place.group_code(),
             worker=self.visitor.currentData() or "",
         )
@@ -116,13 +124,13 @@ class PrintingPage(QWidget):
     def blank_form(self) -> None:
         path = choose_file(self, "blank-visit-form.pdf")
         if path is not None:
-            make_and_open(self.env, self, path, printing.blank_form, path, self._lang())
+            make_and_open(self.env, self, path, _printing().blank_form, path, self._lang())
 
     def flag_summary(self) -> None:
         path = choose_file(self, "flags-and-referrals.pdf")
         if path is not None:
             make_and_open(
-                self.env, self, path, printing.flag_summary, path, self._lang(), village_code=self.place.village_code()
+                self.env, self, path, _printing().flag_summary, path, self._lang(), village_code=self.place.village_code()
             )
 
     def month_of_sheets(self) -> None:
@@ -143,7 +151,7 @@ class PrintingPage(QWidget):
                 open_document(target)
 
         run_batch(
-            self.env, self, printing.month_of_sheets, year, month, target, self._lang(),
+            self.env, self, _printing().month_of_sheets, year, month, target, self._lang(),
             village_code=self.place.village_code(), on_done=done,
         )
 
