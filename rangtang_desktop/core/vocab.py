@@ -379,6 +379,13 @@ VISITOR_ROLE = _vocab(
     ("other", N_("Other")),
 )
 
+DUPLICATE_DECISION = _vocab(
+    "duplicate_decision",
+    ("merged", N_("Same person: merged into one record")),
+    ("linked", N_("Same person: both records kept and linked")),
+    ("separate", N_("Different people")),
+)
+
 MONTHS = _vocab(
     "months",
     *((str(m), label) for m, label in enumerate(

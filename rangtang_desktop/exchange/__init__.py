@@ -1,1 +1,2 @@
-"""Exchange: node keys, and (later) the bundle format, signing, encryption and merge. No Qt."""
+"""Exchange: node keys and the bundle format (manifest, canonical JSON, signing, encryption, atomic
+file writes, verification); the public bundle API is in ``exchange.bundle``. No Qt, no database."""

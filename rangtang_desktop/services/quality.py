@@ -3,16 +3,13 @@ guardian (the ``quality`` command and the register's problems list)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from ..core import vocab
 from ..core.dates import ApproxDate, DateError, is_minor
-from ..core.duplicates import compare
 from ..core.msg import N_, Message
 from ..storage import register as reg
-from ..storage.changelog import row_to_record
-from .register import keys_for
+from .duplicate_pairs import duplicate_pairs
 from .workspace import Workspace
 
 BAD_ID = ("bad_checksum", "bad_date", "bad_format")
@@ -45,50 +42,10 @@ def quality_report(ws: Workspace) -> list[QualityItem]:
 
 def _duplicates(ws: Workspace) -> list[QualityItem]:
     """Pairs of people who may be one person, each pair reported once (on the newer record)."""
-    people = {
-        row["id"]: row_to_record("person", row)
-        for row in ws.db.query(f"SELECT * FROM person p WHERE {reg.LIVE_PERSON}")
-    }
-    households = {row["id"]: row_to_record("household", row) for row in ws.db.query("SELECT * FROM household")}
-    parent_names: dict[str, list[str]] = defaultdict(list)
-    for row in ws.db.query(
-        "SELECT child_id, adult_id FROM relation WHERE deleted = 0 AND kind IN ('father', 'mother')"
-    ):
-        adult = people.get(row["adult_id"])
-        if adult and adult.name_zh:
-            parent_names[row["child_id"]].append(adult.name_zh)
-    keys = {
-        pid: keys_for(p, households.get(p.household_id), parent_names[pid], ws.variants)
-        for pid, p in people.items()
-    }
-    buckets: dict[tuple, list[str]] = defaultdict(list)
-    for pid, key in keys.items():
-        for name in {key.name_key, key.name_bo_key} - {""}:
-            buckets[("name", name)].append(pid)
-        if key.id_number:
-            buckets[("id", key.id_number)].append(pid)
-    seen: set[tuple[str, str]] = set()
-    items = []
-    for ids in buckets.values():
-        if len(ids) < 2:
-            continue
-        ids.sort()
-        for i, newer in enumerate(ids):
-            for older in ids[:i]:
-                if (older, newer) in seen:
-                    continue
-                match = compare(keys[newer], keys[older])
-                if match is None:
-                    continue
-                seen.add((older, newer))
-                items.append(
-                    QualityItem(
-                        "possible_duplicate",
-                        newer,
-                        Message(N_("May be the same person as record {other}"), {"other": older}),
-                    )
-                )
-    return items
+    return [
+        QualityItem("possible_duplicate", pair.newer, Message(N_("May be the same person as record {other}"), {"other": pair.older}))
+        for pair in duplicate_pairs(ws)
+    ]
 
 
 def _children_without_guardian(ws: Workspace) -> list[QualityItem]:

@@ -389,6 +389,114 @@ def m003_flags(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_exchange(db: sqlite_utils.Database) -> None:
+    """USB exchange (DESIGN §4–§5): conflicts waiting for a person, changes held back because they are
+    stamped in the future, duplicate candidates and decisions, what peers hold, bundles sent and
+    received, and the enrollment fields of nodes."""
+    _run(
+        db,
+        """
+        -- A field whose heads hold different values: one row per head set (the id is derived from the
+        -- record, field and head set, so every laptop names the same conflict alike). status: open |
+        -- resolved (a change named every head, or the heads came to agree) | replaced (other heads
+        -- now disagree: see replaced_by).
+        CREATE TABLE conflict (
+            conflict_id TEXT PRIMARY KEY,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            heads TEXT NOT NULL,
+            detected_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            settled_at TEXT NOT NULL DEFAULT '',
+            settled_by_op TEXT NOT NULL DEFAULT '',
+            settled_by TEXT NOT NULL DEFAULT '',
+            settled_reason TEXT NOT NULL DEFAULT '',
+            replaced_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX conflict_field ON conflict(entity_id, field);
+        CREATE INDEX conflict_status ON conflict(status, detected_at);
+
+        -- Received changes stamped more than a day after this laptop's clock: kept here, not
+        -- applied, until a person releases them. change: the wire change as JSON; visit: a held
+        -- visit's content as JSON.
+        CREATE TABLE held_change (
+            origin_node TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            hlc INTEGER NOT NULL,
+            change TEXT NOT NULL,
+            visit TEXT NOT NULL DEFAULT '',
+            held_at TEXT NOT NULL,
+            PRIMARY KEY (origin_node, seq)
+        );
+
+        -- Possible duplicate people (derived and local, person_id < other_id) and the decisions on
+        -- them (synced: entity "duplicate_decision", field "decision", entity id
+        -- "<person_id>|<other_id>"; materialised here from the change log).
+        CREATE TABLE duplicate_candidate (
+            person_id TEXT NOT NULL,
+            other_id TEXT NOT NULL,
+            score REAL NOT NULL DEFAULT 0,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            found_at TEXT NOT NULL,
+            PRIMARY KEY (person_id, other_id)
+        );
+        CREATE TABLE duplicate_decision (
+            pair_id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL,
+            other_id TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            decided_by TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT ''
+        );
+
+        -- What another node is known to hold, per origin node: every seq 1..seq (from its receipts
+        -- and the manifests of its bundles).
+        CREATE TABLE peer_holding (
+            peer_node TEXT NOT NULL,
+            origin_node TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (peer_node, origin_node)
+        ) WITHOUT ROWID;
+
+        -- Bundles: received (status applied | already_applied | fork | rejected; a fork's file is kept
+        -- at held_path) and sent.
+        CREATE TABLE bundle_received (
+            sender_node TEXT NOT NULL,
+            bundle_seq INTEGER NOT NULL,
+            bundle_hash TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '{}',
+            held_path TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (sender_node, bundle_seq, bundle_hash)
+        );
+        CREATE TABLE bundle_sent (
+            recipient_node TEXT NOT NULL,
+            bundle_seq INTEGER NOT NULL,
+            bundle_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            ranges TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (recipient_node, bundle_seq)
+        );
+
+        -- Enrollment: when a node was enrolled, its name as shown, the township node a village is
+        -- enrolled at, and the sequence number of this node's next bundle.
+        ALTER TABLE node ADD COLUMN enrolled_at TEXT NOT NULL DEFAULT '';
+        ALTER TABLE node ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE node ADD COLUMN township_node TEXT NOT NULL DEFAULT '';
+        ALTER TABLE node ADD COLUMN next_bundle_seq INTEGER NOT NULL DEFAULT 1;
+
+        -- Users known from other laptops (authors of received changes) name the node they came from;
+        -- this laptop's own users have ''.
+        ALTER TABLE user ADD COLUMN home_node TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
