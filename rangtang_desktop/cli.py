@@ -67,10 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, help=_("the database file"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    def command(name: str, help_text: str, handler: Callable) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, handler: Callable, *, db_required: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages: zh or bo"))
-        p.add_argument("--db", type=Path, required=True, help=_("the database file"))
+        p.add_argument("--db", type=Path, required=db_required, help=_("the database file"))
         p.set_defaults(handler=handler)
         return p
 
@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=("village", "township", "county"), default="village", help=_("how much data"))
     demo.add_argument("--seed", type=int, default=1, help=_("the same seed gives the same data"))
     demo.add_argument("--role", choices=("village", "township"), default=None, help=_("the role of this computer"))
+    demo.add_argument(
+        "--enroll-at", type=Path, metavar="TOWNSHIP_DB",
+        help=_("make a village of that township's demo database and enroll it there (to try the USB exchange)"),
+    )
     demo.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
     compliance = command("compliance", _("visits of households with minors in a month: met, at risk, missed, due"), cmd_compliance)
@@ -104,8 +108,21 @@ def build_parser() -> argparse.ArgumentParser:
     visit_log.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help=_("the PDF file to write"))
     _doc_lang(visit_log)
 
+    upload = command(
+        "upload-package",
+        _("write the upload package of a month: the registers as spreadsheets and the signed visit sheets, with a signed manifest"),
+        cmd_upload_package,
+    )
+    upload.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month, as YYYY-MM"))
+    upload.add_argument("--village", default="", metavar="CODE", help=_("a village or township code"))
+    upload.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help=_("the .zip file to write"))
+    _doc_lang(upload)
+    upload.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
     node = command("node", _("show this computer's node: id, role, unit and key fingerprints"), cmd_node)
     node.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    _exchange_commands(command)
 
     quality = command("quality", _("list data problems: bad ID numbers, possible duplicates, children without a guardian"), cmd_quality)
     quality.add_argument("--json", action="store_true", help=_("print the result as JSON"))
@@ -114,6 +131,45 @@ def build_parser() -> argparse.ArgumentParser:
     units.add_argument("--load", type=Path, help=_("a CSV file of units to load"))
     units.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     return parser
+
+
+def _exchange_commands(command: Callable) -> None:
+    """enroll, export, import and verify (DESIGN §7; ``cli_exchange``)."""
+    from . import cli_exchange
+
+    enroll = command("enroll", _("enroll a village computer at its township by USB stick, both ways"), cli_exchange.cmd_enroll)
+    step = enroll.add_mutually_exclusive_group(required=True)
+    step.add_argument("--request", action="store_true", help=_("village: write an enrollment request"))
+    step.add_argument("--accept", type=Path, metavar="REQUEST", help=_("township: enroll the village that wrote this request and write the response"))
+    step.add_argument("--complete", type=Path, metavar="RESPONSE", help=_("village: store the township's keys from its response"))
+    step.add_argument("--show", type=Path, metavar="FILE", help=_("show the computer named in an enrollment request or response, to compare fingerprints"))
+    step.add_argument("--list", action="store_true", help=_("township: list the enrolled village computers"))
+    step.add_argument("--revoke", metavar="NODE", help=_("township: revoke the enrollment of a computer (needs --reason)"))
+    enroll.add_argument("--to", type=Path, metavar="DIR", help=_("the folder (USB stick) to write to"))
+    enroll.add_argument("--name", default="", help=_("village: the name this computer is shown with"))
+    enroll.add_argument("--reason", default="", help=_("why the enrollment is revoked"))
+    enroll.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    export = command("export", _("write a bundle to a USB stick: a village's changes, or the township's return bundles"), cli_exchange.cmd_export)
+    export.add_argument("--to", type=Path, required=True, metavar="DIR", help=_("the folder (USB stick) to write to"))
+    export.add_argument("--full", action="store_true", help=_("send everything, not only what the recipient has not confirmed"))
+    target = export.add_mutually_exclusive_group()
+    target.add_argument("--to-node", metavar="ID", help=_("township: the village computer the return bundle is for"))
+    target.add_argument("--all-villages", action="store_true", help=_("township: one return bundle for every enrolled village"))
+    export.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    imports = command("import", _("import bundles from a USB stick (after checking each completely)"), cli_exchange.cmd_import)
+    imports.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE", help=_("bundle files (.rtb)"))
+    imports.add_argument("--dry-run", action="store_true", help=_("only say what importing would do; change nothing"))
+    imports.add_argument("--no-receipt", action="store_true", help=_("township: do not write receipts beside the bundles"))
+    imports.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    verify = command(
+        "verify", _("check a bundle file: structure, signature and hashes (with --db also enrollment and recipient)"),
+        cli_exchange.cmd_verify, db_required=False,
+    )
+    verify.add_argument("bundle", type=Path, metavar="BUNDLE", help=_("the bundle file (.rtb)"))
+    verify.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
 
 def _doc_lang(parser: argparse.ArgumentParser) -> None:
@@ -132,7 +188,12 @@ def cmd_demo(args) -> int:
 
     if args.db.exists():
         raise FileExists(path=str(args.db))
-    result = build_demo(args.db, scale=args.scale, seed=args.seed, role=args.role)
+    if args.enroll_at is not None:
+        from .services.demo_exchange import build_enrolled_village
+
+        result = build_enrolled_village(args.db, args.enroll_at, seed=args.seed)
+    else:
+        result = build_demo(args.db, scale=args.scale, seed=args.seed, role=args.role)
     if args.json:
         _print_json(result.as_json())
     else:
@@ -240,6 +301,47 @@ def cmd_visit_log(args) -> int:
         )
     print(_("The visit log was saved as {path}.").format(path=path))
     return 0
+
+
+def cmd_upload_package(args) -> int:
+    from .core.compliance import parse_month
+    from .i18n import current_language
+    from .services.upload_package import build_upload_package
+    from .services.workspace import open_workspace
+
+    try:
+        year, month = parse_month(args.month)
+    except ValueError:
+        raise InvalidArgument(option="--month", value=args.month) from None
+    progress = _progress_on_terminal() if not args.json else None
+    with open_workspace(args.db) as ws:
+        result = build_upload_package(
+            ws, year, month, args.out, args.doc_lang or current_language(), village_code=args.village, progress=progress,
+        )
+    if progress is not None:
+        sys.stderr.write("\n")
+    if args.json:
+        _print_json(result.as_json())
+        return 0
+    print(
+        _("The upload package was saved as {path}: {children} children, {households} households, {sheets} visit sheets.").format(
+            path=result.path, children=result.children, households=result.households, sheets=result.visit_sheets,
+        )
+    )
+    print(_("Fingerprint (SHA-256) of its manifest: {sha256}").format(sha256=result.manifest_sha256))
+    return 0
+
+
+def _progress_on_terminal() -> Callable[[int, int], None] | None:
+    """A progress line on stderr when a person watches it; nothing when stderr is a file or a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write("\r" + _("{done} of {total} done").format(done=done, total=total))
+        sys.stderr.flush()
+
+    return show
 
 
 def cmd_node(args) -> int:

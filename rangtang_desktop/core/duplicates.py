@@ -16,6 +16,7 @@ from .msg import N_, Message
 
 SHOW_THRESHOLD = 3
 BIRTH_CLOSE_DAYS = 31
+BIRTH_FAR_DAYS = 2 * 366  # births further apart than this are two people, whatever else agrees
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def compare(new: PersonKeys, old: PersonKeys) -> DuplicateMatch | None:
     birth_agrees, same_day = True, False
     if new.birth and old.birth:
         gap = _birth_gap_days(new.birth, old.birth)
-        if gap > 2 * 366:
+        if gap > BIRTH_FAR_DAYS:
             return None
         birth_agrees = gap <= BIRTH_CLOSE_DAYS
         same_day = new.birth.is_exact and old.birth.is_exact and new.birth == old.birth

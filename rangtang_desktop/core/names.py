@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -37,11 +38,13 @@ def normalize_chinese(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).lower()
 
 
+@lru_cache(maxsize=65_536)  # names repeat a lot in a county register; pypinyin costs ~60 µs a call
 def pinyin_full(text: str) -> str:
     """Toneless pinyin of the Chinese characters, run together: 卓玛 → zhuoma."""
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower()
 
 
+@lru_cache(maxsize=65_536)
 def pinyin_initials(text: str) -> str:
     """The first letter of each syllable: 卓玛 → zm."""
     return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()

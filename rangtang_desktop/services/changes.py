@@ -14,6 +14,7 @@ class Changes:
     node: bool = False
     settings: bool = False
     flags: bool = False  # flags raised, cleared or moved on (status, report, referral)
+    exchange: bool = False  # bundles, enrollment, holdings, conflicts or duplicate decisions
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})

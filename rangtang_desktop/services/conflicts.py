@@ -25,12 +25,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..core import county_settings as core_settings
-from ..core import records
+from ..core import records, vocab
 from ..core.dates import minor_cutoff
 from ..core.errors import RangtangError, RecordNotFound, ValidationFailed
 from ..core.flags import FLAG_STATUS
 from ..core.msg import N_
 from ..core.validation import errors, validate
+from ..i18n import _
+from ..i18n.values import display_change_value
 from ..storage import changelog, nodes, search
 from ..storage import conflicts as store
 from ..storage import flags as flag_store
@@ -108,6 +110,17 @@ def field_label(entity: str, entity_id: str, field: str) -> str:
     return field
 
 
+def option_text(entity: str, field: str, value: Any) -> str:
+    """A conflicting value as a person reads it, in the current language."""
+    if entity in records.ENTITIES:
+        return display_change_value(entity, field, value)
+    if entity == flag_store.FLAG_ENTITY and isinstance(value, dict):
+        return _(FLAG_STATUS.label(value.get("status")))
+    if entity == DUPLICATE_ENTITY and isinstance(value, dict):
+        return _(vocab.DUPLICATE_DECISION.label(value.get("decision")))
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def _person_name(ws: Workspace, person_id: str) -> str:
     row = ws.db.execute("SELECT name_zh, name_bo FROM person WHERE id = ?", [person_id]).fetchone()
     return (row[0] or row[1]) if row else ""
@@ -168,6 +181,12 @@ def list_conflicts(ws: Workspace, *, open_only: bool = True) -> list[ConflictIte
         )
         for row in store.conflicts(ws.db, open_only=open_only)
     ]
+
+
+def open_field_labels(ws: Workspace, entity: str, entity_id: str) -> list[str]:
+    """The labels (message ids) of a record's fields that wait in the inbox, for the edit form to
+    warn that saving there settles them."""
+    return [field_label(entity, entity_id, key) for key in store.open_fields(ws.db, entity, entity_id)]
 
 
 def open_count(ws: Workspace) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import FileExists
+from ..core.errors import FileExists, UnknownUnit
 from ..core.records import Person, Relation
 from ..storage import nodes, reference, search
 from ..storage import register as reg
@@ -89,8 +89,14 @@ class VillagePlan:
     groups: list[Unit] = field(default_factory=list)
 
 
-def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: str | None = None) -> DemoResult:
-    """Create a demo database at ``path`` (which must not exist yet) and return what it holds."""
+def build_demo(
+    path: str | Path, scale: str = "village", seed: int = 1, role: str | None = None, *, township_code: str = "",
+    first_village: int = 0,
+) -> DemoResult:
+    """Create a demo database at ``path`` (which must not exist yet) and return what it holds.
+    ``township_code`` puts the villages in that township instead of a random one, and
+    ``first_village`` numbers them from that index on (a village made to enroll at an existing
+    township demo gets a village of its own: ``services.demo_exchange``)."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale: {scale}")
     rng = random.Random(seed)
@@ -102,7 +108,9 @@ def build_demo(path: str | Path, scale: str = "village", seed: int = 1, role: st
     ws = open_workspace(path, create=True)
     try:
         today = ws.today()
-        villages, home = plan_villages(rng, reference.units(ws.db, "township"), scale)
+        villages, home = plan_villages(
+            rng, reference.units(ws.db, "township"), scale, township_code=township_code, first_village=first_village
+        )
         own_village = _first_village(villages, home)
         maker = FamilyMaker(rng, ids, today)
         for village in villages:
@@ -172,10 +180,16 @@ def add_duplicates(maker: FamilyMaker) -> None:
 # -- Villages ----------------------------------------------------------------------------------------
 
 
-def plan_villages(rng: random.Random, townships: list[Unit], scale: str) -> tuple[list[VillagePlan], Unit]:
+def plan_villages(
+    rng: random.Random, townships: list[Unit], scale: str, *, township_code: str = "", first_village: int = 0
+) -> tuple[list[VillagePlan], Unit]:
     """The demo villages to build, and the township this computer belongs to."""
     current = [t for t in townships if t.code in TOWNSHIP_POPULATION_2020]
     home = rng.choice(current)
+    if township_code:
+        home = next((t for t in current if t.code == township_code), None)
+        if home is None:
+            raise UnknownUnit(code=township_code)
     if scale == "county":
         targets = _shares(COUNTY_HOUSEHOLDS, {t.code: TOWNSHIP_POPULATION_2020[t.code] for t in current})
         village_counts = {code: max(2, round(n / HOUSEHOLDS_PER_VILLAGE)) for code, n in targets.items()}
@@ -190,7 +204,7 @@ def plan_villages(rng: random.Random, townships: list[Unit], scale: str) -> tupl
         count = village_counts[township.code]
         sizes = _shares(targets[township.code], {i: rng.uniform(0.7, 1.3) for i in range(count)})
         for index in range(count):
-            plans.append(_village(rng, township, index, sizes[index], next(names)))
+            plans.append(_village(rng, township, first_village + index, sizes[index], next(names)))
     return plans, home
 
 

@@ -53,6 +53,8 @@ class Candidate:
     newer: records.Person
     older: records.Person
     match: DuplicateMatch
+    newer_village: str = ""  # village codes, to tell records from two villages apart
+    older_village: str = ""
 
 
 def candidates(ws: Workspace, *, limit: int | None = None) -> list[Candidate]:
@@ -63,7 +65,22 @@ def candidates(ws: Workspace, *, limit: int | None = None) -> list[Candidate]:
     if limit is not None:
         pairs = pairs[:limit]
     people = reg.people(ws.db, {pid for p in pairs for pid in (p.newer, p.older)})
-    return [Candidate(people[p.newer], people[p.older], p.match) for p in pairs]
+    villages = _villages(ws, {person.household_id for person in people.values()})
+
+    def village(person_id: str) -> str:
+        return villages.get(people[person_id].household_id, "")
+
+    return [Candidate(people[p.newer], people[p.older], p.match, village(p.newer), village(p.older)) for p in pairs]
+
+
+def _villages(ws: Workspace, household_ids: set[str]) -> dict[str, str]:
+    ids = sorted(household_ids)
+    found = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(ws.db.execute(f"SELECT id, village_code FROM household WHERE id IN ({marks})", chunk).fetchall())
+    return found
 
 
 @dataclass(frozen=True)

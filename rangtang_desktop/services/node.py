@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..core.msg import N_
 from ..exchange.keys import fingerprint
+from ..i18n.formatting import display_name
 from ..storage import nodes
 from .workspace import Workspace
 
@@ -44,3 +45,16 @@ def node_info(ws: Workspace) -> NodeInfo:
     return NodeInfo(
         node.node_id, node.role, node.unit_code, fingerprint(node.signing_public), fingerprint(node.encryption_public)
     )
+
+
+def computer_names(ws: Workspace) -> dict[str, str]:
+    """What each known computer is called: its display name, else its village or township, else the
+    start of its node id."""
+    names = {}
+    for row in ws.db.execute(
+        """SELECT n.node_id, n.display_name, u.name_zh, u.name_bo FROM node n
+           LEFT JOIN admin_unit u ON u.code = n.unit_code"""
+    ):
+        node_id, display, name_zh, name_bo = row
+        names[node_id] = display or display_name(name_zh or "", name_bo or "") or node_id[:8]
+    return names

@@ -17,7 +17,7 @@ from .workspace import Workspace
 
 
 def visitors(ws: Workspace) -> list[nodes.User]:
-    return nodes.users(ws.db)
+    return nodes.users(ws.db, local_only=True)
 
 
 def add_visitor(ws: Workspace, name: str, role: str, unit_code: str = "") -> nodes.User:

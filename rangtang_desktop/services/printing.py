@@ -12,9 +12,12 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from ..core.compliance import month_bounds
 from ..core.errors import InvalidArgument, RangtangError
@@ -58,6 +61,18 @@ def _check_lang(lang: str) -> None:
 def write_atomically(path: str | Path, content: bytes) -> Path:
     """Write ``content`` to ``path``: a temporary file beside it, fsynced, then renamed over it.
     The temporary file is removed on any failure, so the target is either untouched or whole."""
+    with atomic_output(path) as stream:
+        stream.write(content)
+    return Path(path)
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary stream that becomes the file ``path`` when the ``with`` block ends without an
+    exception: written to a temporary file beside it, flushed, fsynced, renamed over ``path``, and
+    the rename made durable. Any exception (a write error, a cancel) removes the temporary file, so
+    the target is either untouched or whole. The one place where documents and packages are
+    written; ``OSError`` becomes ``OutputNotWritable`` or ``OutputDiskFull``."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir() or path.is_dir():
@@ -68,7 +83,7 @@ def write_atomically(path: str | Path, content: bytes) -> Path:
         raise _output_error(error, folder) from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -81,7 +96,6 @@ def write_atomically(path: str | Path, content: bytes) -> Path:
             raise _output_error(error, folder) from None
         raise
     _sync_folder(folder)
-    return path
 
 
 def _output_error(error: OSError, folder: Path) -> RangtangError:
@@ -165,25 +179,45 @@ def month_of_sheets(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise _output_error(error, folder) from None
-    visit_ids = data.signed_visit_ids(ws, first, last, village_code)
-    total = len(visit_ids)
+    visits = data.signed_visits(ws, first, last, village_code)
+    total = len(visits)
     if progress is not None:
         progress(0, total)
-    cache = data.SheetCache.load(ws)
     made: list[Path] = []
+    for sheet in month_sheets(ws, visits, lang, first, cancelled=cancelled):
+        made.append(write_atomically(folder / sheet.name, sheet.pdf))
+        if progress is not None:
+            progress(len(made), total)
+    return made
+
+
+@dataclass(frozen=True)
+class MonthSheet:
+    """The sheet of one signed visit of a month, as a month of sheets names and files it."""
+
+    visit_id: str
+    village_code: str  # the household's village
+    name: str  # <day>_<household number>_<visit id>.pdf
+    pdf: bytes
+
+
+def month_sheets(
+    ws: Workspace, visits: list[tuple[str, str]], lang: str, first: date, *, cancelled: Callable[[], bool] | None = None,
+) -> Iterator[MonthSheet]:
+    """The sheets of ``visits`` (``printing_data.signed_visits``: visit id and village code), made
+    one at a time as they are asked for; stops before the next sheet once ``cancelled()`` says so.
+    ``first`` is the month's first day (the day of a visit without one)."""
+    cache = data.SheetCache.load(ws)
     printed_at = _now()
-    for visit_id in visit_ids:
+    for visit_id, village_code in visits:
         if cancelled is not None and cancelled():
-            break
+            return
         visit = data.find_visit(ws, visit_id)
         if visit is None:
             continue
         sheet = data.sheet_data(ws, visit, printed_at=printed_at, cache=cache)
         name = f"{(visit.local_date() or first).isoformat()}_{_safe(sheet.household_number)}_{visit.id}.pdf"
-        made.append(write_atomically(folder / name, build_visit_sheet(sheet, lang)))
-        if progress is not None:
-            progress(len(made), total)
-    return made
+        yield MonthSheet(visit.id, village_code, name, build_visit_sheet(sheet, lang))
 
 
 def _safe(value: str) -> str:

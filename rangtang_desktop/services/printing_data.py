@@ -199,7 +199,9 @@ def _month_visits(ws: Workspace, first: date, last: date, household_ids: list[st
     return found
 
 
-def _scope_name(units: dict[str, reference.Unit], village_code: str, group_code: str) -> list[tuple[str, str]]:
+def scope_names(units: dict[str, reference.Unit], village_code: str, group_code: str = "") -> list[tuple[str, str]]:
+    """The (Chinese, Tibetan) names of a village or township and a group; a code without a unit
+    stands for its own name."""
     names = []
     for code in (village_code, group_code):
         unit = units.get(code)
@@ -244,7 +246,7 @@ def log_data(
     )
     worker_name = nodes.user_names(ws.db).get(worker, worker) if worker else ""
     return LogData(
-        year=year, month=month, printed_at=printed_at, scope=tuple(_scope_name(units, village_code, group_code)),
+        year=year, month=month, printed_at=printed_at, scope=tuple(scope_names(units, village_code, group_code)),
         worker=worker_name, lines=tuple(lines), pending=pending, households_in_scope=report.households_in_scope,
         households_met=report.households_met, coverage=report.coverage,
     )
@@ -253,16 +255,17 @@ def log_data(
 # -- the month of sheets ----------------------------------------------------------------------------------
 
 
-def signed_visit_ids(ws: Workspace, first: date, last: date, village_code: str = "") -> list[str]:
-    """Every signed visit on local days ``first``..``last`` of households in the place, by day."""
+def signed_visits(ws: Workspace, first: date, last: date, village_code: str = "") -> list[tuple[str, str]]:
+    """Every signed visit on local days ``first``..``last`` of households in the place, by day, as
+    (visit id, the household's village code)."""
     clauses, params = place_clauses(village_code)
     place = "".join(f" AND {c}" for c in clauses)
     rows = ws.db.execute(
-        f"""SELECT v.id FROM visit v JOIN household h ON h.id = v.household_id
+        f"""SELECT v.id, h.village_code FROM visit v JOIN household h ON h.id = v.household_id
             WHERE v.local_date BETWEEN ? AND ?{place} ORDER BY v.local_date, h.household_number, v.visited_at, v.id""",
         [first.isoformat(), last.isoformat(), *params],
     )
-    return [r[0] for r in rows]
+    return [(r[0], r[1]) for r in rows]
 
 
 # -- flags and referrals ----------------------------------------------------------------------------------
@@ -291,7 +294,7 @@ def flag_data(ws: Workspace, village_code: str, *, printed_at: datetime) -> Flag
     return FlagSummaryData(
         printed_at=printed_at,
         today=ws.today(),
-        scope=tuple(_scope_name(units, village_code, "")),
+        scope=tuple(scope_names(units, village_code, "")),
         flags=tuple(_flag_line(r) for r in flags.list_flags(ws, status=ACTIVE_FLAGS, village_code=village_code)),
         pending_reports=len(flags.pending_reports(ws, village_code=village_code)),
         overdue_referrals=tuple(_referral_line(r) for r in flags.overdue_referrals(ws, village_code=village_code)),

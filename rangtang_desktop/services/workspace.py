@@ -63,7 +63,7 @@ def open_workspace(path: str | Path, *, create: bool = False) -> Workspace:
                 reference.store_units(db, reference.shipped_units())
             else:
                 node_id = node.node_id
-            known = nodes.users(db)
+            known = nodes.users(db, local_only=True)
             if known:
                 user_id = known[0].user_id
             else:

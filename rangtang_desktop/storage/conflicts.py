@@ -125,6 +125,15 @@ def conflicts(db: sqlite_utils.Database, *, open_only: bool = True) -> list[Conf
     return [_row(r) for r in db.execute(f"SELECT {_COLUMNS} FROM conflict {where} ORDER BY detected_at, conflict_id")]
 
 
+def open_fields(db: sqlite_utils.Database, entity: str, entity_id: str) -> list[str]:
+    """The fields (change keys) of one record with a conflict waiting."""
+    rows = db.execute(
+        "SELECT DISTINCT field FROM conflict WHERE entity = ? AND entity_id = ? AND status = ? ORDER BY field",
+        [entity, entity_id, OPEN],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def open_conflict_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM conflict WHERE status = ?", [OPEN]).fetchone()[0]
 

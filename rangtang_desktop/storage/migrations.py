@@ -497,6 +497,39 @@ def m004_exchange(db: sqlite_utils.Database) -> None:
     )
 
 
+
+@migrations()
+def m005_exchange_records(db: sqlite_utils.Database) -> None:
+    """What the bundle services keep beside m004: why a node was revoked; per sender, up to which
+    seq of each origin a village holds everything that sender would send it (return bundles carry
+    only the records that concern the village, so its plain holdings of other origins have gaps);
+    and the kind and summary of each bundle sent; indexes for finding namesakes born near each other."""
+    _run(
+        db,
+        """
+        ALTER TABLE node ADD COLUMN revoked_reason TEXT NOT NULL DEFAULT '';
+
+        CREATE TABLE received_coverage (
+            sender_node TEXT NOT NULL,
+            origin_node TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (sender_node, origin_node)
+        ) WITHOUT ROWID;
+
+        ALTER TABLE bundle_sent ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+        ALTER TABLE bundle_sent ADD COLUMN summary TEXT NOT NULL DEFAULT '{}';
+
+        -- Possible duplicates among the people a bundle brings: namesakes born near each other
+        -- (a common Tibetan name is shared by hundreds of people in a county). They serve lookups by
+        -- name key alone too, so the single-column indexes of m001 go.
+        CREATE INDEX person_name_birth ON person(name_key, birth_estimate);
+        CREATE INDEX person_name_bo_birth ON person(name_bo_key, birth_estimate);
+        DROP INDEX person_name_key;
+        DROP INDEX person_name_bo_key
+        """,
+    )
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -49,10 +49,13 @@ def set_node_unit(db: sqlite_utils.Database, role: str, unit_code: str) -> None:
     db.execute("UPDATE node SET role = ?, unit_code = ? WHERE is_self = 1", [role, unit_code])
 
 
-def users(db: sqlite_utils.Database) -> list[User]:
+def users(db: sqlite_utils.Database, *, local_only: bool = False) -> list[User]:
+    """Users by creation; ``local_only``: the users of this computer, not the authors of changes
+    received from other computers."""
+    where = "WHERE home_node = ''" if local_only else ""
     return [
         User(r["user_id"], r["display_name"], r["role"], r["unit_code"])
-        for r in db.query("SELECT * FROM user ORDER BY created_at")
+        for r in db.query(f"SELECT * FROM user {where} ORDER BY created_at")
     ]
 
 
@@ -69,3 +72,11 @@ def user_names(db: sqlite_utils.Database) -> dict[str, str]:
 
 def update_user(db: sqlite_utils.Database, user_id: str, display_name: str, role: str) -> None:
     db.execute("UPDATE user SET display_name = ?, role = ? WHERE user_id = ?", [display_name, role, user_id])
+
+
+def self_signing_private(db: sqlite_utils.Database) -> bytes:
+    """This installation's raw Ed25519 private key, for signing what it writes."""
+    row = db.execute("SELECT signing_private FROM node WHERE is_self = 1").fetchone()
+    if row is None or not row[0]:
+        raise LookupError("this database has no signing key")
+    return bytes(row[0])

@@ -3,9 +3,12 @@ language."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..core import records
+from ..core.dates import LOCAL_ZONE
 from ..i18n import current_language
-from ..i18n.formatting import display_name
+from ..i18n.formatting import display_name, format_datetime
 from ..storage.reference import Unit
 
 
@@ -32,3 +35,11 @@ def village_items(units: dict[str, Unit]) -> list[tuple[str, str]]:
 def group_items(units: dict[str, Unit], village_code: str) -> list[tuple[str, str]]:
     groups = sorted((u for u in units.values() if u.level == "group" and u.parent_code == village_code), key=lambda u: u.code)
     return [(u.code, unit_label(units, u.code)) for u in groups]
+
+
+def utc_text_to_local(text: str) -> str:
+    """A stored UTC instant (ISO 8601) as local date and time; the text itself if it is not one."""
+    try:
+        return format_datetime(datetime.fromisoformat(text).astimezone(LOCAL_ZONE))
+    except (TypeError, ValueError):
+        return text

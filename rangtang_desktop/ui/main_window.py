@@ -3,6 +3,8 @@ internals; it forwards each service's ``Changes`` to every page, which decides w
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,27 +20,27 @@ from PySide6.QtWidgets import (
 from ..core.msg import N_
 from ..i18n import _
 from ..i18n.formatting import format_number
-from ..services import flags, register_lists
+from ..services import exchange, flags, register_lists
 from ..services.changes import Changes
 from ..services.node import node_info
 from .env import UiEnv
 from .labels import unit_label
 from .pages.dashboard_page import DashboardPage
+from .pages.exchange_page import ExchangePage, unsent_text
 from .pages.flags_page import FlagsPage
 from .pages.printing_page import PrintingPage
 from .pages.register_page import RegisterPage
 from .pages.settings_page import SettingsPage
-from .pages.upcoming_page import UpcomingPage
 from .pages.visits_page import VisitsPage
 
 AREAS = (
     ("dashboard", N_("Dashboard"), N_("This month's visit coverage, households at risk and what needs doing.")),
     ("visits", N_("Visits"), N_("The twice-monthly visits: the worklist, the visit form with signatures.")),
-    ("register", N_("Register"), ""),
+    ("register", N_("Register"), N_("Households, children, parents and guardians, care arrangements and categories.")),
     ("flags", N_("Flags"), N_("Warnings about missing or improper guardianship, reports and referrals.")),
     ("exchange", N_("Exchange"), N_("Carrying data between the village and the township on a USB stick.")),
     ("printing", N_("Printing"), N_("Visit sheets, monthly visit logs and blank forms.")),
-    ("settings", N_("Settings"), ""),
+    ("settings", N_("Settings"), N_("Language, this computer, the people who visit and the county's settings.")),
 )
 
 
@@ -48,6 +50,8 @@ def window_title(env: UiEnv) -> str:
     unit = env.units().get(node_info(env.ws).unit_code)
     return f"{name} — {unit_label(env.units(), unit.code)}" if unit else name
 
+
+log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     changes = Signal(object)
@@ -81,12 +85,13 @@ class MainWindow(QMainWindow):
                 page = SettingsPage(env)
                 page.language_chosen.connect(self.language_chosen)
             else:
-                page = UpcomingPage(title, description)
+                page = ExchangePage(env)
             page.setObjectName(f"{key}_page")
             self.pages[key] = page
             self.stack.addWidget(page)
             self.nav.addItem(_(title))
             self.nav.item(self.nav.count() - 1).setSizeHint(QSize(160, 40))
+            self.nav.item(self.nav.count() - 1).setToolTip(_(description))
             self.changes.connect(page.on_changes)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.currentRowChanged.connect(lambda row: self._update_prompt(Changes(flags=True)))
@@ -108,7 +113,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)
+        self.unsent = QPushButton()
+        self.unsent.setObjectName("unsent_status")
+        self.unsent.setFlat(True)
+        self.unsent.clicked.connect(lambda: self.show_area("exchange"))
+        self.statusBar().addPermanentWidget(self.unsent)
         self.changes.connect(self._update_counts)
+        self.changes.connect(self._update_unsent)
+        self._update_unsent(Changes(register=True))
         self.changes.connect(self._update_prompt)
         self._update_counts(Changes(register=True))
         self._update_prompt(Changes(flags=True))
@@ -145,6 +157,20 @@ class MainWindow(QMainWindow):
                 count=format_number(pending)
             )
         )
+
+    def _update_unsent(self, changes: Changes) -> None:
+        """The changes the township (or, at a township, the villages) do not hold yet: always in view,
+        counted off the UI thread (a township counts each village's share of the register)."""
+        if changes:
+            self.env.runner.run(exchange.unsent_count, on_done=self._show_unsent, on_error=self._unsent_failed)
+
+    def _unsent_failed(self, error: BaseException) -> None:
+        log.warning("could not count the changes not yet sent: %s", type(error).__name__)
+
+    def _show_unsent(self, count: int) -> None:
+        text = unsent_text(node_info(self.env.ws).role, count)
+        self.unsent.setText(text)
+        self.pages["exchange"].usb.unsent.setText(text)
 
     def _update_counts(self, changes: Changes) -> None:
         if not changes.register:

@@ -37,15 +37,16 @@ def open_document(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def choose_file(parent: QWidget, suggested_name: str) -> Path | None:
+def choose_file(parent: QWidget, suggested_name: str, *, suffix: str = ".pdf") -> Path | None:
+    """Ask where to save a document (a PDF, or the upload package's .zip), starting in the folder
+    used last time; the suffix is added when the user leaves it out."""
     folder = print_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save the document"), str(folder / suggested_name), _("PDF documents (*.pdf)")
-    )
+    kinds = _("PDF documents (*.pdf)") if suffix == ".pdf" else _("Zip files (*.zip)")
+    path, _filter = QFileDialog.getSaveFileName(parent, _("Save the document"), str(folder / suggested_name), kinds)
     if not path:
         return None
-    chosen = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+    chosen = Path(path if path.lower().endswith(suffix) else path + suffix)
     remember_folder(chosen.parent)
     return chosen
 

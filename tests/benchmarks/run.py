@@ -8,7 +8,12 @@ app start to a usable register page in a fresh process (median of 5) and its pea
 scrolling the full people list (frame median and max); duplicate check and save of one person;
 county-wide visit compliance for one month and village worklists; full flag evaluation and the
 re-evaluation after one save; printing (one visit sheet, a monthly visit log of 600 visits, a
-village's month of visit sheets).
+village's month of visit sheets); the upload package of last month for one village (median of 3)
+and for the whole county (once: it holds every visit sheet of the month, about 14,000 at county
+scale, and takes about a quarter of an hour; ``--no-county-package`` leaves it out); the USB
+exchange (``exchange_bench.py``: export of a village month, import of 100 village bundles into a
+copy of the database, the "not yet sent" counters; ``merge_rate.py``: the merge rate next to the raw
+SQLite insert rate).
 ``--json`` prints ``{"figure name with unit": value, …}``. Later issues add their figures here.
 """
 
@@ -362,11 +367,73 @@ def bench_printing(db: Path) -> dict[str, float]:
     return figures
 
 
+def bench_upload_package(db: Path, county: bool = True) -> dict[str, float]:
+    """The upload package of last month: for the village with the most signed visits that month
+    (median of 3), and for the whole database (once), with its registers timed on their own."""
+    from rangtang_desktop.core.compliance import month_bounds
+    from rangtang_desktop.services import upload_registers
+    from rangtang_desktop.services.upload_package import build_upload_package
+    from rangtang_desktop.services.workspace import open_workspace
+
+    ws = open_workspace(db)
+    today = ws.today()
+    year, month = divmod(today.year * 12 + today.month - 2, 12)
+    month += 1
+    first, last = month_bounds(year, month)
+    village = ws.db.execute(
+        """SELECT h.village_code FROM visit v JOIN household h ON h.id = v.household_id
+           WHERE v.local_date BETWEEN ? AND ? GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",
+        [first.isoformat(), last.isoformat()],
+    ).fetchone()[0]
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as out:
+        folder = Path(out)
+        times = []
+        for _round in range(3):
+            start = time.perf_counter()
+            result = build_upload_package(ws, year, month, folder / "village.zip", "zh", village_code=village)
+            times.append(time.perf_counter() - start)
+        figures.update({
+            "upload_package_village_median_s": round(statistics.median(times), 2),
+            "upload_package_village_sheets": result.visit_sheets,
+            "upload_package_village_children": result.children,
+            "upload_package_village_mb": round(result.bytes / 1e6, 1),
+        })
+        start = time.perf_counter()
+        children = upload_registers.child_rows(ws, "", last, last)
+        upload_registers.household_rows(ws, "", last)
+        figures["upload_registers_county_rows_s"] = round(time.perf_counter() - start, 2)
+        figures["upload_registers_county_children"] = len(children)
+        if county:
+            start = time.perf_counter()
+            result = build_upload_package(ws, year, month, folder / "county.zip", "zh")
+            figures.update({
+                "upload_package_county_s": round(time.perf_counter() - start, 1),
+                "upload_package_county_sheets": result.visit_sheets,
+                "upload_package_county_mb": round(result.bytes / 1e6, 1),
+            })
+    ws.close()
+    return figures
+
+
+def bench_exchange_figures(db: Path) -> dict[str, float]:
+    """USB exchange (issue 6): ``exchange_bench.bench_exchange`` into a copy of ``db``, and
+    ``merge_rate.bench_merge`` (its figures prefixed ``merge_rate_``)."""
+    sys.path.insert(0, str(HERE))
+    from exchange_bench import bench_exchange
+    from merge_rate import bench_merge
+
+    figures = bench_exchange(db)
+    figures.update({f"merge_rate_{key}": value for key, value in bench_merge().items()})
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="county", choices=("village", "township", "county"))
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--db", type=Path, help="an already built demo database (copied, not changed)")
+    parser.add_argument("--no-county-package", action="store_true", help="leave out the county's upload package")
     args = parser.parse_args(argv)
 
     figures: dict[str, float] = {}
@@ -386,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(bench_visit_save(db))
         figures.update(bench_flags(db))
         figures.update(bench_printing(db))
+        figures.update(bench_upload_package(db, county=not args.no_county_package))
+        figures.update(bench_exchange_figures(db))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

@@ -4,6 +4,7 @@ keyClicks aborts on Chinese or Tibetan text)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -89,3 +90,23 @@ def no_modal(monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[1:]) or QMessageBox.StandardButton.Ok)
     return shown
+
+
+@contextlib.contextmanager
+def window_on(qapp, ws, lang):
+    """The main window of one laptop (``ws``), offscreen at 1366×768, closed afterwards."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from rangtang_desktop.ui.app import Controller, prepare_application
+
+    prepare_application(lang)
+    ctl = Controller(qapp, ws, synchronous=True)
+    ctl.window.resize(1366, 768)
+    ctl.window.show()
+    try:
+        yield ctl
+    finally:
+        ctl.window.close()
+        ctl.window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        prepare_application("zh")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 from rangtang_desktop.services import visits
 
@@ -58,3 +59,37 @@ def test_visit_form_prints_its_sheet(controller, register_data, tmp_path, monkey
     form = VisitForm(controller.env, visits.start_visit(ws, people["household"].id), controller.window)
     form.print_sheet()
     assert target.read_bytes().startswith(b"%PDF") and opened == [target]
+
+
+def test_upload_package_at_a_township(qapp, register_data, lang, tmp_path, monkeypatch, opened):
+    """At a township the printing page makes the upload package: the registers, the month's signed
+    sheets and the signed manifest in one .zip; a village computer does not offer it."""
+    import zipfile
+
+    from rangtang_desktop.i18n import _
+    from rangtang_desktop.storage import nodes
+    from rangtang_desktop.storage.database import write_transaction
+    from tests.ui.conftest import window_on
+
+    ws, people = register_data
+    draft = visits.start_visit(ws, people["household"].id)
+    signature = visits.store_signature(ws, PNG)
+    visits.sign(ws, dataclasses.replace(draft, visitor_name="扎西", rating="good", visitor_signature=signature, guardian_no_signature_reason="absent"))
+    with window_on(qapp, ws, lang) as ctl:
+        assert ctl.window.pages["printing"].findChild(QPushButton, "print_upload") is None
+    with write_transaction(ws.db):
+        nodes.set_node_unit(ws.db, "township", "513230101")
+    target = tmp_path / "upload.zip"
+    monkeypatch.setattr("rangtang_desktop.ui.pages.printing_page.choose_file", lambda parent, name, suffix: target)
+    with window_on(qapp, ws, lang) as ctl:
+        page = ctl.window.pages["printing"]
+        page.month.setCurrentIndex(0)
+        page.findChild(QPushButton, "print_upload").click()
+        with zipfile.ZipFile(target) as package:
+            names = package.namelist()
+        assert {"registers/children.xlsx", "registers/households.xlsx", "manifest.json", "manifest.sig"} <= set(names)
+        assert sum(name.startswith("visit_sheets/") and name.endswith(".pdf") for name in names) == 1
+        assert page.status.text() == _(
+            "Upload package saved in {path}: {sheets} visit sheets, {children} children, {households} households."
+        ).format(path=target, sheets="1", children="1", households="1")
+        assert opened == [target.parent]

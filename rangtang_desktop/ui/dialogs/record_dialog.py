@@ -31,7 +31,7 @@ from ...core.errors import ValidationFailed
 from ...core.msg import N_
 from ...i18n import _, render
 from ...i18n.formatting import format_partial
-from ...services import register, register_views
+from ...services import conflicts, register, register_views
 from ...services.register import SaveResult
 from ..env import UiEnv
 from ..errors import show_error
@@ -153,6 +153,17 @@ class RecordDialog(QDialog):
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(_("Reason for the change (optional, kept in the history)"))
         self.reason.setVisible(not self.is_new)
+        self.conflict_note = QLabel()
+        self.conflict_note.setObjectName("conflict_note")
+        self.conflict_note.setWordWrap(True)
+        self.conflict_note.setStyleSheet("color: #8a5a00;")
+        waiting = [] if self.is_new else conflicts.open_field_labels(env.ws, records.entity_name(record), record.id)
+        if waiting:
+            self.conflict_note.setText(
+                _("These fields were changed on two computers and wait in the exchange area for a decision: {fields}. "
+                  "Saving a value here replaces both.").format(fields="、".join(_(label) for label in waiting))
+            )
+        self.conflict_note.setVisible(bool(waiting))
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -171,6 +182,7 @@ class RecordDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.conflict_note)
         layout.addLayout(body, 1)
         layout.addWidget(self.general)
         layout.addWidget(self.reason)

@@ -23,6 +23,7 @@ from ...i18n import _, current_language
 from ...i18n.formatting import format_month, format_number
 from ...services import people_who_visit
 from ...services.changes import Changes
+from ...services.node import node_info
 from ..env import UiEnv
 from ..printing import choose_file, make_and_open, open_document, print_folder, remember_folder, run_batch
 from ..widgets.place_filter import PlaceFilter
@@ -36,6 +37,12 @@ def _printing():
     from ...services import printing
 
     return printing
+
+
+def _upload():
+    from ...services import upload_package
+
+    return upload_package
 
 
 class PrintingPage(QWidget):
@@ -68,17 +75,26 @@ class PrintingPage(QWidget):
         form.addRow(_("Language of the document"), self.language)
 
         buttons = []
-        for key, title, text, slot in (
+        documents = [
             ("visit_log", N_("Monthly visit log"), N_("One line per visit, the households not yet visited twice, totals, and lines to sign."), self.visit_log),
             ("sheets", N_("Visit sheets of the month"), N_("One signed visit sheet per visit, each with its fingerprint and QR code, into a folder."), self.month_of_sheets),
             ("blank", N_("Blank visit form"), N_("For days without the laptop: the same form with empty boxes, entered later."), self.blank_form),
             ("flags", N_("Flags and referrals"), N_("Open flags by severity, pending reports and overdue referrals."), self.flag_summary),
-        ):
+        ]
+        if node_info(env.ws).role == "township":
+            documents.append((
+                "upload", N_("Upload package"),
+                N_("For when the township is online: the registers as spreadsheets in the order of the national "
+                   "registration form, the month's signed visit sheets, and a signed list of their fingerprints, in "
+                   "one .zip file."),
+                self.upload_package,
+            ))
+        for key, title, text, slot in documents:
             box = QGroupBox(_(title))
             row = QHBoxLayout(box)
             label = QLabel(_(text))
             label.setWordWrap(True)
-            button = QPushButton(_("Make and open…") if key != "sheets" else _("Make into a folder…"))
+            button = QPushButton(_("Make into a folder…") if key == "sheets" else _("Make…") if key == "upload" else _("Make and open…"))
             button.setObjectName(f"print_{key}")
             button.clicked.connect(slot)
             row.addWidget(label, 1)
@@ -152,6 +168,28 @@ class PrintingPage(QWidget):
 
         run_batch(
             self.env, self, _printing().month_of_sheets, year, month, target, self._lang(),
+            village_code=self.place.village_code(), on_done=done,
+        )
+
+    def upload_package(self) -> None:
+        year, month = self._month()
+        path = choose_file(self, f"upload-{year}-{month:02d}.zip", suffix=".zip")
+        if path is None:
+            return
+
+        def done(result) -> None:
+            if result.path is None:  # cancelled: nothing was written
+                return
+            self.status.setText(
+                _("Upload package saved in {path}: {sheets} visit sheets, {children} children, {households} households.").format(
+                    path=result.path, sheets=format_number(result.visit_sheets), children=format_number(result.children),
+                    households=format_number(result.households),
+                )
+            )
+            open_document(result.path.parent)
+
+        run_batch(
+            self.env, self, _upload().build_upload_package, year, month, path, self._lang(),
             village_code=self.place.village_code(), on_done=done,
         )
 

@@ -8,6 +8,7 @@ which the panel turns into its ``action`` signal for the page to handle.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from PySide6.QtCore import QUrl, Signal
@@ -331,6 +332,18 @@ def _situations_html(view: PersonView) -> str:
         parts.append(f"<p class='muted'>{_e(_(NONE_RECORDED))}</p>")
     parts.append(f"<p>{_link('add:situation', _(ADD_A_SITUATION))}</p>")
     return "".join(parts)
+
+
+_ACTION_LINK = re.compile(r'(?: · | — )?<a href="(?:edit|delete|add|history|draft|visit):[^"]*">[^<]*</a>(?: · )?')
+_OTHER_LINK = re.compile(r'<a href="[^"]*">([^<]*)</a>')
+
+
+def without_actions(html: str) -> str:
+    """The same panel to read only (beside another record, for comparing): action links removed,
+    links to other records left as plain text."""
+    html = _ACTION_LINK.sub("", html)
+    html = html.replace("<p></p>", "")
+    return _OTHER_LINK.sub(r"\1", html)
 
 
 class DetailView(QTextBrowser):
