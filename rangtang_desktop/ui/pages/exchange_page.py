@@ -236,7 +236,7 @@ class ExchangePage(QWidget):
         self.tabs.addTab(self.conflicts, _("Conflicts"))
         self.tabs.addTab(self.duplicates, _("Possible duplicates"))
         self.tabs.addTab(self.enrollment, _("Enrolled computers"))
-        self.tabs.addTab(self.history, _("History"))
+        self.tabs.addTab(self.history, _("Bundles sent and received"))
         self.conflicts.count_changed.connect(self._conflict_count)
         self.folder_row = QWidget()
         row = QHBoxLayout(self.folder_row)
