@@ -7,8 +7,8 @@ Uses only the Python standard library, so it runs on a fresh machine with Python
 
 It makes a virtual environment in ``.venv``, installs the program and its libraries from PyPI,
 installs the few system libraries Qt needs on Debian/Ubuntu when they are missing (with apt-get,
-as root or through sudo), then either builds a village-scale demo database in ``demo/`` and opens
-the window on it, or runs the whole test suite with Qt offscreen. Extra arguments after ``test``
+as root or through sudo), then either builds a village-scale demo database in ``demo/`` (encrypted,
+password ``demo``, which the window asks for) and opens the window on it, or runs the whole test suite with Qt offscreen. Extra arguments after ``test``
 go to pytest.
 """
 
@@ -111,7 +111,7 @@ def demo() -> int:
         DEMO_DB.parent.mkdir(parents=True, exist_ok=True)
         say(f"building the demo database {DEMO_DB}")
         subprocess.run([str(python), "-m", "rangtang_desktop", "demo", "--db", str(DEMO_DB), "--scale", "village"], check=True)
-    say("opening Rangtang Desktop on the demo database")
+    say("opening Rangtang Desktop on the demo database; it is encrypted, and its password is: demo")
     return subprocess.run([str(python), "-m", "rangtang_desktop", "--db", str(DEMO_DB)]).returncode
 
 
@@ -128,7 +128,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("demo", "test"):
         print(__doc__)
         return 2
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs under any python3 to say so
         say("Python 3.11 or newer is needed; this is " + sys.version.split()[0])
         return 2
     return demo() if argv[0] == "demo" else test(argv[1:])

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .core.errors import FileExists, InvalidArgument, RangtangError
 from .core.flags import FLAG_STATUS
 from .i18n import LANGUAGES, N_, _, render, set_language
 from .logs import log_file, setup_logging
+from .reports.linebreak import break_lines
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,33 @@ ARGPARSE_MESSAGES = (
 )
 
 
+def _columns(ch: str) -> int:
+    """How many terminal columns a character takes: two for ideographs and full-width forms, none
+    for combining marks (Tibetan subjoined letters and vowel signs), one for the rest."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped where Chinese and Tibetan may break (``reports.linebreak``: after a
+    tsheg or shad, between ideographs) instead of argparse's spaces-only wrapping, which cut Tibetan
+    syllables in two and left a tsheg at the start of the next line."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:  # noqa: D102 - argparse override
+        text = " ".join(text.split())
+        lines = break_lines(text, [_columns(ch) for ch in text], max(width, 10))
+        return [text[line.start:line.visible_end] for line in lines]
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:  # noqa: D102 - argparse override
+        return "\n".join(indent + line for line in self._split_lines(text, width))
+
+
 class Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # noqa: D102 - argparse override
         sys.stderr.write(
             _("The command is not complete or not right: {detail}").format(detail=message) + "\n"
@@ -62,15 +90,23 @@ def _chosen_language(argv: list[str]) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="rangtang-desktop", description=_("Rangtang Desktop: the register of households with minors."))
-    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--version", action="version", version=__version__, help=_("show program's version number and exit"))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages: zh or bo"))
     parser.add_argument("--db", type=Path, help=_("the database file"))
+    parser.add_argument(
+        "--selftest", action="store_true",
+        help=_("check that this installation works (a temporary database, the window drawn offscreen, a visit sheet) and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help_text: str, handler: Callable, *, db_required: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages: zh or bo"))
         p.add_argument("--db", type=Path, required=db_required, help=_("the database file"))
+        p.add_argument(
+            "--password-file", type=Path, metavar="FILE",
+            help=_("a file whose first line is the database's password (or set RANGTANG_PASSWORD)"),
+        )
         p.set_defaults(handler=handler)
         return p
 
@@ -81,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--enroll-at", type=Path, metavar="TOWNSHIP_DB",
         help=_("make a village of that township's demo database and enroll it there (to try the USB exchange)"),
+    )
+    demo.add_argument(
+        "--unencrypted", action="store_true",
+        help=_("do not encrypt the demo database (by default it is encrypted with the password demo)"),
     )
     demo.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
@@ -123,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     node.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
     _exchange_commands(command)
+    _encryption_commands(command)
+    from . import cli_backups  # backup, backups, restore
+
+    cli_backups.add_commands(command)
+    from . import cli_audit  # audit
+
+    cli_audit.add_commands(command)
 
     quality = command("quality", _("list data problems: bad ID numbers, possible duplicates, children without a guardian"), cmd_quality)
     quality.add_argument("--json", action="store_true", help=_("print the result as JSON"))
@@ -172,6 +219,36 @@ def _exchange_commands(command: Callable) -> None:
     verify.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
 
+def _encryption_commands(command: Callable) -> None:
+    """encrypt and recover (``services.encryption``)."""
+    encrypt = command(
+        "encrypt",
+        _("encrypt a database that is not encrypted yet; its password comes from --password-file or RANGTANG_PASSWORD"),
+        cmd_encrypt,
+    )
+    encrypt.add_argument(
+        "--keep-plain-copy", action="store_true",
+        help=_("keep an unencrypted copy of the database beside it (it is removed otherwise)"),
+    )
+    encrypt.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+    recover = command(
+        "recover",
+        _("township: give a village database whose password is forgotten a new password; --password-file opens the township database"),
+        cmd_recover,
+    )
+    recover.add_argument(
+        "--township-db", type=Path, required=True, metavar="TOWNSHIP_DB",
+        help=_("the database of the township the village computer is enrolled at"),
+    )
+    recover.add_argument(
+        "--new-password-file", type=Path, required=True, metavar="FILE",
+        help=_("a file whose first line is the village database's new password"),
+    )
+    recover.add_argument("--user", default=None, metavar="ID", help=_("whose password to set (their user ID); the main user by default"))
+    recover.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+
 def _doc_lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--doc-lang", choices=("zh", "bo", "both"), default=None,
@@ -184,16 +261,17 @@ def _print_json(value) -> None:
 
 
 def cmd_demo(args) -> int:
-    from .services.demo import build_demo
+    from .services.demo import DEMO_PASSWORD, build_demo
 
     if args.db.exists():
         raise FileExists(path=str(args.db))
+    password = None if args.unencrypted else (args.password or DEMO_PASSWORD)
     if args.enroll_at is not None:
         from .services.demo_exchange import build_enrolled_village
 
-        result = build_enrolled_village(args.db, args.enroll_at, seed=args.seed)
+        result = build_enrolled_village(args.db, args.enroll_at, seed=args.seed, password=password)
     else:
-        result = build_demo(args.db, scale=args.scale, seed=args.seed, role=args.role)
+        result = build_demo(args.db, scale=args.scale, seed=args.seed, role=args.role, password=password)
     if args.json:
         _print_json(result.as_json())
     else:
@@ -202,6 +280,41 @@ def cmd_demo(args) -> int:
                 path=args.db, **result.as_json()
             )
         )
+    return 0
+
+
+def cmd_encrypt(args) -> int:
+    from .services.encryption import NewPasswordNeeded, encrypt_database
+
+    if not args.password:
+        raise NewPasswordNeeded()
+    result = encrypt_database(args.db, args.password, keep_plain=args.keep_plain_copy)
+    if args.json:
+        _print_json(result.as_json())
+        return 0
+    print(_("The database {path} is encrypted now.").format(path=result.path))
+    print(_("Its key file is {keys}: keep it beside the database, and copy both together.").format(keys=result.keys_path))
+    if result.plain_copy is not None:
+        print(_("An unencrypted copy was kept, as asked: {path}. Delete it once it is no longer needed.").format(path=result.plain_copy))
+    if not result.escrowed:
+        print(_("This computer is not enrolled at a township yet: until it is, a forgotten password cannot be recovered."))
+    if result.plain_backups:
+        print(_("{count} older backups in the backups folder are not encrypted.").format(count=result.plain_backups))
+    return 0
+
+
+def cmd_recover(args) -> int:
+    from .services.encryption import recover_database
+    from .services.unlock import read_password_file
+    from .services.workspace import open_workspace
+
+    new_password = read_password_file(args.new_password_file)
+    with open_workspace(args.township_db, password=args.password) as township:
+        result = recover_database(args.db, township, new_password, user_id=args.user)
+    if args.json:
+        _print_json(result.as_json())
+        return 0
+    print(_("The database {path} has a new password; it opens with it now.").format(path=result.path))
     return 0
 
 
@@ -214,7 +327,7 @@ def cmd_compliance(args) -> int:
         year, month = parse_month(args.month)
     except ValueError:
         raise InvalidArgument(option="--month", value=args.month) from None
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         report = compliance(ws, year, month, village_code=args.village)
     if args.json:
         _print_json(report.as_json())
@@ -243,7 +356,7 @@ def cmd_flags(args) -> int:
     from .services import flags
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         result = flags.evaluate_all(ws) if args.evaluate else None
         rows = flags.list_flags(ws, status=args.status, include_cleared=args.include_cleared)
     translate = translator()
@@ -278,7 +391,7 @@ def cmd_sheet(args) -> int:
     from .services import printing
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         path = printing.visit_sheet(ws, args.visit, args.out, args.doc_lang or current_language())
     print(_("The visit sheet was saved as {path}.").format(path=path))
     return 0
@@ -294,7 +407,7 @@ def cmd_visit_log(args) -> int:
         year, month = parse_month(args.month)
     except ValueError:
         raise InvalidArgument(option="--month", value=args.month) from None
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         path = printing.visit_log(
             ws, year, month, args.out, args.doc_lang or current_language(), village_code=args.village,
             group_code=args.group, worker=args.worker,
@@ -314,7 +427,7 @@ def cmd_upload_package(args) -> int:
     except ValueError:
         raise InvalidArgument(option="--month", value=args.month) from None
     progress = _progress_on_terminal() if not args.json else None
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         result = build_upload_package(
             ws, year, month, args.out, args.doc_lang or current_language(), village_code=args.village, progress=progress,
         )
@@ -348,7 +461,7 @@ def cmd_node(args) -> int:
     from .services.node import node_info
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         info = node_info(ws)
     if args.json:
         _print_json(info.as_json())
@@ -362,7 +475,7 @@ def cmd_quality(args) -> int:
     from .services.quality import quality_report
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         items = quality_report(ws)
     if args.json:
         _print_json([{"kind": i.kind, "record_id": i.record_id, "detail": render(i.detail)} for i in items])
@@ -379,7 +492,7 @@ def cmd_units(args) -> int:
     from .services.units import list_units, load_units
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         if args.load:
             count = load_units(ws, args.load)
             print(_("{count} units loaded.").format(count=count))
@@ -391,6 +504,15 @@ def cmd_units(args) -> int:
         for u in found:
             print(f"{u.code}\t{u.name_zh}\t{u.name_bo}")
     return 0
+
+
+def _password(args) -> str | None:
+    """The database password of a headless command: ``--password-file``, else ``RANGTANG_PASSWORD``."""
+    from .services.unlock import ENV_PASSWORD, read_password_file
+
+    if getattr(args, "password_file", None) is not None:
+        return read_password_file(args.password_file)
+    return os.environ.get(ENV_PASSWORD) or None
 
 
 def report_error(error: RangtangError) -> None:
@@ -405,10 +527,15 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
+        if getattr(args, "selftest", False):
+            from .selftest import run_selftest
+
+            return run_selftest()
         if handler is None:
             from .ui.app import run_gui
 
             return run_gui(args.db)
+        args.password = _password(args)
         return handler(args)
     except RangtangError as error:
         log.info("user error: %s", type(error).__name__)

@@ -49,7 +49,7 @@ def cmd_enroll(args) -> int:
     from .services import enrollment
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         if args.request:
             path, card = enrollment.write_request(ws, _folder(args), display_name=args.name)
             value, headline = {"file": str(path), "node": card.as_json()}, _("Enrollment request written to {path}.")
@@ -100,7 +100,7 @@ def cmd_export(args) -> int:
     from .services import exchange
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         if args.all_villages:
             results = exchange.export_returns(ws, args.to, full=args.full)
         else:
@@ -121,7 +121,7 @@ def cmd_import(args) -> int:
     from .services import exchange
     from .services.workspace import open_workspace
 
-    with open_workspace(args.db) as ws:
+    with open_workspace(args.db, password=args.password) as ws:
         if args.dry_run:
             results = exchange.preview_files(ws, args.bundles)
         else:
@@ -148,6 +148,11 @@ def cmd_import(args) -> int:
                 ))
             if getattr(result, "receipt_path", None):
                 print("  " + _("Receipt written to {path}.").format(path=result.receipt_path))
+            for warning in getattr(result, "audit_warnings", None) or ():  # the data was imported all the same
+                print("  " + _(
+                    "Warning: that computer's audit log is broken or was rewound from entry {seq} on; check it with "
+                    "the audit command (--verify)."
+                ).format(seq=warning.seq))
     for result in refused:
         if getattr(result, "error", None) is not None:
             sys.stderr.write(render(result.error.headline_message()) + "\n" + render(result.error.advice_message()) + "\n")
@@ -162,7 +167,7 @@ def cmd_verify(args) -> int:
     if args.db is not None:
         from .services.workspace import open_workspace
 
-        ws = open_workspace(args.db)
+        ws = open_workspace(args.db, password=args.password)
     try:
         try:
             report = verify_bundle(args.bundle, ws)

@@ -1,7 +1,8 @@
 """Folders of this installation: user data (the default database), settings and logs.
 
 Portable mode (a file named ``portable.txt`` beside the program) keeps everything next to it,
-for machines without install rights.
+for machines without install rights: ``data/`` (the database and its ``backups/``), ``config/`` and
+``logs/`` beside the executable of the built program. ``RANGTANG_HOME`` does the same for any folder.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ APP = "RangtangDesktop"
 
 
 def _portable_root() -> Path | None:
+    """The built program's folder when ``portable.txt`` is in it (the folders go inside it)."""
     base = Path(sys.executable).resolve().parent if getattr(sys, "frozen", False) else None
     if base is not None and (base / "portable.txt").exists():
-        return base / "data"
+        return base
     return None
 
 

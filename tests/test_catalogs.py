@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("zh_Hans_CN", "bo")
-PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)[sdr]|%[sd]")
+PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)[sdr]|%[sd]|%\d")  # Python's and Qt's (%1)
 
 
 def catalog(locale: str):

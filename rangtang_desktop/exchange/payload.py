@@ -1,9 +1,12 @@
 """The plaintext of a changes or return bundle's payload: the changes (``storage.wire.WireChange``),
-the signed visits they carry, the signature images those visits name, and the names of the authors.
+the signed visits they carry, the signature images those visits name, the names of the authors,
+and (a village's changes bundle) the entries of its audit log the township has not acknowledged.
 
 Form: the JSON (sorted keys, no spaces, UTF-8: ``storage.wire.canonical``) of
 ``{"format": "rangtang-changes", "version": 1, "changes": [...], "visits": [...],
-"attachments": [{"sha256", "media_type", "data": base64}], "users": [...]}``, compressed with zlib
+"attachments": [{"sha256", "media_type", "data": base64}], "users": [...], "audit": [...]}``
+(``audit`` only when there are entries: a payload without it, as older versions wrote, reads as
+having none; each entry is checked strictly by ``storage.audit.entry_from_wire``), compressed with zlib
 (RFC 1950) before it is encrypted. Reading decompresses with a hard output limit (a small payload
 cannot expand into gigabytes), parses strictly (no duplicate keys, no NaN) and checks every change
 (``WireChange.from_json``); anything else is refused as ``bad_json``, which the bundle layer reports
@@ -17,6 +20,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..storage.audit import BadEntry, Entry, entry_from_wire
 from ..storage.wire import WireChange, canonical
 from .errors import BundleRejected
 from .manifest import b64, from_b64
@@ -33,6 +37,7 @@ class Contents:
     visits: list[dict] = field(default_factory=list)
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
     users: list[dict] = field(default_factory=list)
+    audit: list[Entry] = field(default_factory=list)
 
 
 def encode(contents: Contents) -> bytes:
@@ -46,6 +51,8 @@ def encode(contents: Contents) -> bytes:
         ],
         "users": contents.users,
     }
+    if contents.audit:
+        value["audit"] = [entry.as_wire() for entry in contents.audit]
     return zlib.compress(canonical(value).encode("utf-8"), 6)
 
 
@@ -89,8 +96,11 @@ def decode(data: bytes, *, file: str = "") -> Contents:
         users = [u for u in value["users"] if isinstance(u, dict)]
         if len(visits) != len(value["visits"]) or len(users) != len(value["users"]):
             raise ValueError("visits and users must be objects")
+        if not isinstance(value.get("audit", []), list):
+            raise ValueError("audit must be a list")
+        audit = [entry_from_wire(item) for item in value.get("audit", [])]
     except BundleRejected:
         raise
-    except (ValueError, TypeError, RecursionError, zlib.error, MemoryError) as error:
+    except (ValueError, TypeError, RecursionError, zlib.error, MemoryError, BadEntry) as error:
         raise BundleRejected("bad_json", file=file, detail=f"payload: {error}"[:200]) from None
-    return Contents(changes, visits, attachments, users)
+    return Contents(changes, visits, attachments, users, audit)

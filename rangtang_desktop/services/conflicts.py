@@ -43,6 +43,7 @@ from ..storage.database import write_transaction
 from ..storage.materialise import DUPLICATE_ENTITY, refresh_fields, value_columns
 from ..storage.register import LIVE_PERSON, MINOR
 from ..storage.visits import unpack
+from . import audit
 from .changes import Changes
 from .workspace import Workspace
 
@@ -248,6 +249,7 @@ def resolve_conflict(ws: Workspace, conflict_id: str, chosen_value: Any, reason:
             search.refresh_people(ws.db, [row.entity_id], ws.variants)
         elif row.entity == "household":
             search.refresh_household(ws.db, row.entity_id, ws.variants)
+        audit.changed(ws, row.entity, row.entity_id, {"op": "resolve_conflict", "field": row.field})
     return _after(ws, {row.entity: {row.entity_id}}, visits=False)
 
 
@@ -357,6 +359,7 @@ def release_held(ws: Workspace, op_ids: list[str]) -> Changes:
     wrong and the data is right)."""
     with write_transaction(ws.db):
         result = merge_store.release_held(ws.db, op_ids, now=datetime.now(UTC), local_node_id=ws.node_id)
+        audit.changed(ws, "", "", {"op": "release_held", "changes": len(op_ids)})
     return after_merge(ws, result)
 
 

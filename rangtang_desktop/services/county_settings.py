@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..core.county_settings import CountySettings
 from ..storage import county_settings as store
 from ..storage.database import write_transaction
+from . import audit
 from .changes import Changes
 from .workspace import Workspace
 
@@ -18,14 +19,16 @@ def load(ws: Workspace) -> CountySettings:
 def save(ws: Workspace, settings: CountySettings, *, reason: str = "") -> Changes:
     """Store the settings that differ from the stored ones."""
     current = load(ws).as_values()
-    changed = False
+    changed = []
     with write_transaction(ws.db):
         log = ws.changelog()
         for key, value in settings.as_values().items():
             if current.get(key) != value:
                 log.write_value(store.SETTING_ENTITY, key, store.SETTING_FIELD, value, reason)
                 store.store_county_setting(ws.db, key, value)
-                changed = True
+                changed.append(key)
+        if changed:
+            audit.changed(ws, "", "", {"op": "county_settings", "keys": sorted(changed)[:40]})
     if not changed:
         return Changes(settings=True)
     from .flags import evaluate_all  # the rules read the settings: every flag is evaluated again

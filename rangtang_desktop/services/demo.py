@@ -22,7 +22,7 @@ from typing import Any
 
 from ..core.errors import FileExists, UnknownUnit
 from ..core.records import Person, Relation
-from ..storage import nodes, reference, search
+from ..storage import keyfile, nodes, reference, search
 from ..storage import register as reg
 from ..storage.database import write_transaction
 from ..storage.reference import Unit
@@ -47,6 +47,7 @@ TOWNSHIP_POPULATION_2020 = {
 }
 BASE_ID_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z: demo ids are stamped from here on
 SCALES = ("village", "township", "county")
+DEMO_PASSWORD = "demo"  # the README says so; ``demo --password-file`` chooses another
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,13 @@ class VillagePlan:
 
 def build_demo(
     path: str | Path, scale: str = "village", seed: int = 1, role: str | None = None, *, township_code: str = "",
-    first_village: int = 0,
+    first_village: int = 0, password: str | None = None,
 ) -> DemoResult:
     """Create a demo database at ``path`` (which must not exist yet) and return what it holds.
     ``township_code`` puts the villages in that township instead of a random one, and
     ``first_village`` numbers them from that index on (a village made to enroll at an existing
-    township demo gets a village of its own: ``services.demo_exchange``)."""
+    township demo gets a village of its own: ``services.demo_exchange``). With ``password`` the
+    database is encrypted (the ``demo`` command gives ``DEMO_PASSWORD`` unless told otherwise)."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale: {scale}")
     rng = random.Random(seed)
@@ -105,7 +107,7 @@ def build_demo(
     path = Path(path)
     if path.exists():
         raise FileExists(path=str(path))
-    ws = open_workspace(path, create=True)
+    ws = open_workspace(path, create=True, password=password)
     try:
         today = ws.today()
         villages, home = plan_villages(
@@ -136,7 +138,7 @@ def build_demo(
 
 
 def _remove_database(path: Path) -> None:
-    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", keyfile.path_for(path).name):
         path.with_name(name).unlink(missing_ok=True)
 
 

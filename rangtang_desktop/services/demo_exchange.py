@@ -22,10 +22,13 @@ from .enrollment import TOWNSHIP, OnlyTownshipEnrolls, accept_request, complete,
 from .workspace import open_workspace
 
 
-def build_enrolled_village(path: str | Path, township_path: str | Path, *, seed: int = 1) -> DemoResult:
-    """Build a village demo at ``path`` in the township of ``township_path`` and enroll it there."""
+def build_enrolled_village(
+    path: str | Path, township_path: str | Path, *, seed: int = 1, password: str | None = None,
+) -> DemoResult:
+    """Build a village demo at ``path`` in the township of ``township_path`` and enroll it there.
+    ``password`` opens the township database (if it is encrypted) and encrypts the new village's."""
     path = Path(path)
-    with open_workspace(township_path) as township:
+    with open_workspace(township_path, password=password) as township:
         me = peers.self_row(township.db)
         if me.role != TOWNSHIP or not me.unit_code:
             raise OnlyTownshipEnrolls()
@@ -36,9 +39,11 @@ def build_enrolled_village(path: str | Path, township_path: str | Path, *, seed:
         first = max(numbers) + 1 - DEMO_VILLAGE_BASE if numbers else 0
         # another seed than the township's: demo record and user ids come from the seed
         village_seed = seed * 1_000 + DEMO_VILLAGE_BASE + first
-        result = build_demo(path, "village", village_seed, "village", township_code=me.unit_code, first_village=first)
+        result = build_demo(
+            path, "village", village_seed, "village", township_code=me.unit_code, first_village=first, password=password,
+        )
         try:
-            with open_workspace(path) as village, tempfile.TemporaryDirectory() as stick:
+            with open_workspace(path, password=password) as village, tempfile.TemporaryDirectory() as stick:
                 request, _card = write_request(village, Path(stick))
                 response, _card = accept_request(township, request, Path(stick))
                 complete(village, response)

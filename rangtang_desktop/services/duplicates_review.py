@@ -24,7 +24,7 @@ from ..core.validation import Problem
 from ..storage import register as reg
 from ..storage.database import write_transaction
 from ..storage.materialise import DUPLICATE_DECISIONS, DUPLICATE_ENTITY, DUPLICATE_FIELD, pair_id, refresh_fields
-from . import register
+from . import audit, backups, register
 from .changes import Changes
 from .duplicate_pairs import duplicate_pairs
 from .workspace import Workspace
@@ -122,6 +122,8 @@ def decide(
     if decision == "merged" and kept not in (person_a, person_b):
         raise ValidationFailed([Problem("kept", "error", Message(N_("Choose which record to keep.")))])
     changes = Changes(register=True)
+    if decision == "merged":
+        backups.before_operation(ws, "merge")  # if it cannot be written, nothing is merged
     with write_transaction(ws.db):
         people = reg.people(ws.db, [person_a, person_b])
         for pid in (person_a, person_b):
@@ -138,7 +140,9 @@ def decide(
         refresh_fields(ws.db, [(DUPLICATE_ENTITY, pair, DUPLICATE_FIELD)])
         if decision == "merged":
             loser = person_b if kept == person_a else person_a
-            changes |= _merge(ws, people[kept], people[loser], reason)
+            with audit.covering():  # the merge's saves are this one decision
+                changes |= _merge(ws, people[kept], people[loser], reason)
+        audit.changed(ws, DUPLICATE_ENTITY, pair, {"op": "duplicate_decision", "decision": decision})
     return changes
 
 

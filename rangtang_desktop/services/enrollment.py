@@ -36,6 +36,7 @@ from ..storage.database import write_transaction
 from ..storage.peers import NodeRow
 from ..storage.reference import Unit
 from .changes import Changes
+from .unlock import ensure_escrow
 from .workspace import Workspace
 
 MAX_DISPLAY_NAME = 80
@@ -411,6 +412,8 @@ def complete(ws: Workspace, path: Path) -> Changes:
         )
         peers.set_township(ws.db, card.node_id)
         store_revocations(ws, manifest.extra.get("revoked"), now)
+    if ws.key is not None:  # from now on the township can recover this database (services.unlock)
+        ensure_escrow(ws.db, ws.path, ws.key)
     return Changes(node=True, exchange=True)
 
 

@@ -17,6 +17,12 @@ and decrypted (``exchange.bundle.open_bundle``). Only then is the database touch
   ``services.conflicts.after_merge`` refreshes search keys and flags. A gap in the sender's sequence
   is applied and reported.
 
+The audit log (``services.audit_exchange``): a township stores and checks the audit entries a
+village's bundle carries — a broken or rewound chain is recorded and reported (``audit_warnings``)
+and blocks nothing else; a fork's entries are compared all the same. Receipts and return bundles
+tell a village what the township holds of its chain. An applied bundle or a newly held fork is
+recorded in this computer's own audit log ("import").
+
 A bundle refused for any reason leaves the database exactly as it was.
 """
 
@@ -43,7 +49,7 @@ from ..storage import peers, search
 from ..storage.database import write_transaction
 from ..storage.merge import ChangeFork, MergeResult, apply_changes, holdings
 from ..storage.peers import NodeRow
-from . import conflicts
+from . import audit, audit_exchange, backups, conflicts
 from .changes import Changes
 from .duplicate_pairs import keys_of
 from .enrollment import TOWNSHIP, VILLAGE, NodeCard, sender_card, store_revocations
@@ -123,11 +129,13 @@ class ImportResult:
     already_had: int = 0
     receipt_error: str = ""  # a BundleWriteFailed code when the receipt could not be written
     error: RangtangError | None = field(default=None, compare=False, repr=False)
+    audit_warnings: list = field(default_factory=list)  # storage.audit.AuditWarning: the sender's chain is broken
 
     def as_json(self) -> dict[str, Any]:
         value = _json(self)
         value["receipt"] = str(self.receipt_path) if self.receipt_path else None
         value["receipt_error"] = self.receipt_error
+        value["audit_warnings"] = [{"kind": w.kind, "seq": w.seq, "count": w.count} for w in self.audit_warnings]
         return value
 
 
@@ -429,12 +437,16 @@ def import_bundle(
         if status == "already_applied":
             return ImportResult(status=status, gaps=_gaps(ws, sender), **base)
         if status == "fork":
+            warned = _fork_audit(ws, opened, None)
             _hold_fork(ws, opened, "sequence")
-            return ImportResult(status="fork", gaps=_gaps(ws, sender), changes=Changes(exchange=True), **base)
+            return ImportResult(
+                status="fork", gaps=_gaps(ws, sender), changes=Changes(exchange=True), audit_warnings=warned, **base
+            )
         now = utc_now_text()
         if manifest.kind == "receipt":
             with write_transaction(ws.db):
                 peers.raise_peer_holdings(ws.db, sender, manifest.holds, now)
+                audit_exchange.acknowledge(ws, sender, manifest.extra, now)
                 peers.record_received(
                     ws.db, sender=sender, seq=manifest.sequence, sha256=opened.bundle.sha256, at=now, status="applied",
                     summary={"kind": manifest.kind, "file": opened.file, "created": manifest.created},
@@ -442,6 +454,9 @@ def import_bundle(
             _step(progress, total, total)
             return ImportResult(status="applied", gaps=_gaps(ws, sender), changes=Changes(exchange=True), **base)
         contents = _decode(opened)
+        township = opened.me.role == TOWNSHIP
+        if township:
+            audit_exchange.check_sender(contents.audit, sender, opened.file)
         _step(progress, 2, total)
         try:
             with write_transaction(ws.db):
@@ -450,20 +465,29 @@ def import_bundle(
                 if manifest.kind == "return":
                     store_revocations(ws, manifest.extra.get("revoked"), now)
                     peers.raise_coverage(ws.db, sender, _coverage(ws, sender, manifest.extra.get("covers")), now)
+                    audit_exchange.acknowledge(ws, sender, manifest.extra, now)
+                intake = audit_exchange.take_in(
+                    ws, sender, contents.audit, bundle_sha256=opened.bundle.sha256, bundle_seq=manifest.sequence, now=now,
+                ) if township else audit_exchange.Intake()
                 summary = {
                     "kind": manifest.kind, "file": opened.file, "created": manifest.created,
                     "new": result.new_records, "changed": result.changed_records, "conflicts": result.conflicts,
                     "held_future": result.held_future, "visits": result.visits_added,
                     "changes": result.new_changes, "already_had": result.already_had,
                 }
+                if contents.audit:
+                    summary["audit"] = intake.as_json()
                 peers.record_received(
                     ws.db, sender=sender, seq=manifest.sequence, sha256=opened.bundle.sha256, at=now, status="applied",
                     summary=summary,
                 )
+                _record_import(ws, opened, "applied", result.new_changes, intake)
         except ChangeFork as fork:
+            warned = _fork_audit(ws, opened, contents)
             _hold_fork(ws, opened, f"changes: {len(fork.op_ids)}")
             return ImportResult(
-                status="fork", reason="change_fork", gaps=_gaps(ws, sender), changes=Changes(exchange=True), **base
+                status="fork", reason="change_fork", gaps=_gaps(ws, sender), changes=Changes(exchange=True),
+                audit_warnings=warned, **base,
             )
         _step(progress, 3, total)
         changes = conflicts.after_merge(ws, result) | Changes(exchange=True)
@@ -493,10 +517,47 @@ def import_bundle(
             status="applied", new=result.new_records, changed=result.changed_records, conflicts=result.conflicts,
             possible_duplicates=duplicates, held_future=result.held_future, gaps=_gaps(ws, sender),
             visits=result.visits_added, changes=changes, receipt_path=receipt, changes_count=result.new_changes,
-            already_had=result.already_had, receipt_error=receipt_error, **base,
+            already_had=result.already_had, receipt_error=receipt_error, audit_warnings=intake.warnings, **base,
         )
     finally:
         opened.copy.unlink(missing_ok=True)
+
+
+def _record_import(ws: Workspace, opened: _Opened, status: str, changes: int, intake: audit_exchange.Intake) -> None:
+    """This computer's audit entry for a bundle applied or held (inside the caller's transaction)."""
+    manifest = opened.manifest
+    audit.record(
+        ws, "import",
+        detail={
+            "kind": manifest.kind, "from": manifest.sender.node_id, "bundle_seq": manifest.sequence, "status": status,
+            "changes": changes, "audit": intake.received, "audit_warnings": len(intake.warnings),
+        },
+    )
+
+
+def _fork_audit(ws: Workspace, opened: _Opened, contents: payload_codec.Contents | None) -> list:
+    """A fork held for the first time: at a township, its audit entries compared with those held
+    (a rewound chain is recorded; nothing of the fork is stored), and the import recorded. A fork
+    seen before changes nothing again."""
+    manifest = opened.manifest
+    seen = peers.received_with_seq(ws.db, manifest.sender.node_id, manifest.sequence)
+    if any(r.bundle_hash == opened.bundle.sha256 for r in seen):
+        return []
+    intake = audit_exchange.Intake()
+    if opened.me.role == TOWNSHIP:
+        try:
+            contents = contents if contents is not None else _decode(opened)
+        except BundleRejected:
+            contents = None
+        if contents is not None:
+            with write_transaction(ws.db):
+                intake = audit_exchange.take_in(
+                    ws, manifest.sender.node_id, contents.audit, bundle_sha256=opened.bundle.sha256,
+                    bundle_seq=manifest.sequence, now=utc_now_text(), apply=False,
+                )
+    with write_transaction(ws.db):
+        _record_import(ws, opened, "fork", 0, intake)
+    return intake.warnings
 
 
 def rejected(path: Path, error: RangtangError) -> ImportResult:
@@ -506,10 +567,12 @@ def rejected(path: Path, error: RangtangError) -> ImportResult:
 def import_files(
     ws: Workspace, paths: Iterable[Path], *, progress: Progress = None, write_receipts: bool = True
 ) -> list[ImportResult]:
-    """Import several bundles, each on its own: a refused file gives a "rejected" result with its
-    reason and does not stop the others. At a township, receipts go beside each bundle (its stick)."""
+    """Import several bundles, each on its own, after one backup of the database: a refused file
+    gives a "rejected" result with its reason and does not stop the others. At a township, receipts
+    go beside each bundle (its stick)."""
     paths = [Path(p) for p in paths]
     township = peers.self_row(ws.db).role == TOWNSHIP
+    backups.before_operation(ws, "import")  # once per batch; if it cannot be written, nothing is imported
     results = []
     for index, path in enumerate(paths):
         _step(progress, index, len(paths))

@@ -13,6 +13,11 @@ What a village acknowledges (the ``holds`` of its bundles) is, per origin, the l
 holdings and its coverage of what the township sends it (``storage.peers.coverage``): a return
 bundle carries only the village's own records, so its plain holdings of the township's changes
 would stop at the first change about another village.
+
+The audit log travels too (``services.audit_exchange``): a village's changes bundle carries its
+entries above what the township acknowledged; receipts and return bundles carry what the township
+holds of the village's chain (``audit_holds`` in the manifest's extra). Writing a changes or
+return bundle is recorded in the audit log ("export"), in the transaction that records the bundle.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from ..storage.merge import WireChange, changes_to_send, holdings, payload_for
 from ..storage.peers import NodeRow
 from ..storage.scope import count_scoped, scoped_changes, village_scope
 from ..storage.wire import canonical, missing_seqs
+from . import audit, audit_exchange
 from .enrollment import party_of, revocation_list, sender_of
 from .workspace import Workspace
 
@@ -87,6 +93,8 @@ def send(
                 ranges=ranges or {}, kind=kind,
                 summary={"kind": kind, **(counts or {}), "bytes": written.size, "file": written.path.name},
             )
+            if kind != "receipt":
+                audit.record(ws, "export", detail={"kind": kind, "to": recipient.node_id, "bundle_seq": sequence, **(counts or {})})
     except BaseException:
         written.path.unlink(missing_ok=True)
         raise
@@ -101,13 +109,17 @@ def acknowledged_by_me(ws: Workspace, township: str) -> dict[str, int]:
     return mine
 
 
-def _contents(ws: Workspace, changes: list[WireChange]) -> tuple[bytes, dict[str, int]]:
+def _contents(ws: Workspace, changes: list[WireChange], audit_entries=()) -> tuple[bytes, dict[str, int]]:
     extra = payload_for(ws.db, changes, local_node_id=ws.node_id)
-    contents = payload_codec.Contents(changes, extra.visits, extra.attachments, extra.users)
+    audit_entries = list(audit_entries)
+    users = audit_exchange.users_for(ws, extra.users, audit_entries) if audit_entries else extra.users
+    contents = payload_codec.Contents(changes, extra.visits, extra.attachments, users, audit_entries)
     counts = {
         "changes": len(changes), "visits": len(extra.visits), "attachments": len(extra.attachments),
-        "users": len(extra.users),
+        "users": len(users),
     }
+    if audit_entries:
+        counts["audit"] = len(audit_entries)
     return payload_codec.encode(contents), counts
 
 
@@ -118,7 +130,7 @@ def send_changes(ws: Workspace, folder: Path, township: NodeRow, *, full: bool, 
     acknowledged = {} if full else peers.peer_holdings(ws.db, township.node_id)
     changes = changes_to_send(ws.db, acknowledged=acknowledged, full=full)
     _step(progress, 1, total)
-    data, counts = _contents(ws, changes)
+    data, counts = _contents(ws, changes, audit_exchange.outgoing(ws, township.node_id, full=full))
     _step(progress, 2, total)
     written, sequence = send(
         ws, folder, kind="changes", recipient=township, payload=data,
@@ -167,6 +179,7 @@ def send_return(
         extra={
             "payload_encoding": payload_codec.ENCODING, "full": full, "covers": covers,
             "revoked": revocation_list(ws) if revoked is None else revoked,
+            audit_exchange.EXTRA_KEY: audit_exchange.holds_for(ws, village.node_id),
         },
     )
     _step(progress, total, total)
@@ -201,6 +214,7 @@ def send_receipt(
         extra={
             "of_bundle": of_sha256, "of_sequence": of_sequence,
             "holdings_sha256": hashlib.sha256(canonical(held).encode()).hexdigest(),
+            audit_exchange.EXTRA_KEY: audit_exchange.holds_for(ws, village.node_id),
         },
     )
     return written.path

@@ -38,6 +38,7 @@ from ..storage import register as reg
 from ..storage.changelog import row_to_record
 from ..storage.database import write_transaction
 from ..storage.register import place_clauses
+from . import audit
 from .changes import Changes
 from .flag_evaluation import RULES_BY_ID as RULES_BY_ID
 from .flag_evaluation import EvaluationResult as EvaluationResult
@@ -266,6 +267,7 @@ def set_status(ws: Workspace, flag_id_: str, status: str, reason: str) -> Change
             if _acting_role(ws) != SUPERVISOR:
                 raise SupervisorOnly()
         _write_status(ws, flag_id_, status, reason)
+        audit.changed(ws, "flag", flag_id_, {"op": "status", "from": current, "to": status})
     return Changes(flags=True)
 
 
@@ -433,7 +435,9 @@ def confirm_suggestion(ws: Workspace, flag_id_: str, status: str = "pending", re
         category = records.Classification(
             child_id=found.child_id, kind=found.suggests, status=status, status_date=ws.today().isoformat(),
         )
-        changes = register.save(ws, category, reason=reason).changes
+        with audit.covering():
+            changes = register.save(ws, category, reason=reason).changes
         if "resolved" in TRANSITIONS.get(store.status_of(ws.db, flag_id_), ()):
             _write_status(ws, flag_id_, "resolved", reason or SUGGESTION_REASON)
+        audit.changed(ws, "flag", flag_id_, {"op": "confirm_suggestion", "status": status})
     return changes | Changes(register=True, flags=True)

@@ -27,6 +27,7 @@ from ..reports.flag_summary import build_flag_summary
 from ..reports.layout import DOCUMENT_LANGUAGES
 from ..reports.visit_log import build_visit_log
 from ..reports.visit_sheet import build_visit_sheet
+from . import audit
 from . import printing_data as data
 from .workspace import Workspace
 
@@ -120,6 +121,13 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _printed(ws: Workspace, document: str, lang: str, *, subject: tuple[str, str] | None = None, **detail) -> None:
+    """The audit entry of one document made (a PDF written is a print: it can be printed or passed on)."""
+    audit.record(
+        ws, "print", subject=subject, detail={"document": document, "lang": lang, **{k: v for k, v in detail.items() if v}}
+    )
+
+
 # -- the documents ---------------------------------------------------------------------------------------
 
 
@@ -130,7 +138,9 @@ def visit_sheet(ws: Workspace, visit_id_or_draft_id: str, path: str | Path, lang
     if visit is None:
         raise UnknownVisit(id=visit_id_or_draft_id)
     sheet = data.sheet_data(ws, visit, printed_at=_now())
-    return write_atomically(path, build_visit_sheet(sheet, lang))
+    written = write_atomically(path, build_visit_sheet(sheet, lang))
+    _printed(ws, "visit_sheet", lang, subject=("visit", visit.id), signed=bool(visit.signed_at))
+    return written
 
 
 def visit_log(
@@ -146,14 +156,18 @@ def visit_log(
     except ValueError:
         raise InvalidArgument(option="month", value=f"{year}-{month}") from None
     log = data.log_data(ws, year, month, village_code=village_code, group_code=group_code, worker=worker, printed_at=_now())
-    return write_atomically(path, build_visit_log(log, lang))
+    written = write_atomically(path, build_visit_log(log, lang))
+    _printed(ws, "visit_log", lang, month=f"{year:04d}-{month:02d}", place=group_code or village_code, worker=worker)
+    return written
 
 
 def blank_form(ws: Workspace, path: str | Path, lang: str, household_id: str = "") -> Path:
     """A blank visit form for paper days, with the household filled in when one is given."""
     _check_lang(lang)
     form = data.blank_data(ws, household_id, printed_at=_now())
-    return write_atomically(path, build_blank_form(form, lang))
+    written = write_atomically(path, build_blank_form(form, lang))
+    _printed(ws, "blank_form", lang, subject=("household", household_id) if household_id else None)
+    return written
 
 
 def flag_summary(ws: Workspace, path: str | Path, lang: str, village_code: str = "") -> Path:
@@ -161,7 +175,9 @@ def flag_summary(ws: Workspace, path: str | Path, lang: str, village_code: str =
     overdue referrals, for a village, a township (its code) or everywhere."""
     _check_lang(lang)
     summary = data.flag_data(ws, village_code, printed_at=_now())
-    return write_atomically(path, build_flag_summary(summary, lang))
+    written = write_atomically(path, build_flag_summary(summary, lang))
+    _printed(ws, "flag_summary", lang, place=village_code)
+    return written
 
 
 def month_of_sheets(
@@ -186,6 +202,7 @@ def month_of_sheets(
     made: list[Path] = []
     for sheet in month_sheets(ws, visits, lang, first, cancelled=cancelled):
         made.append(write_atomically(folder / sheet.name, sheet.pdf))
+        _printed(ws, "visit_sheet", lang, subject=("visit", sheet.visit_id), signed=True, batch=True)
         if progress is not None:
             progress(len(made), total)
     return made

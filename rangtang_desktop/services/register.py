@@ -19,6 +19,7 @@ from ..core.validation import Problem, birth_of, errors, validate
 from ..storage import register as reg
 from ..storage import search
 from ..storage.database import write_transaction
+from . import audit
 from . import flags as flag_service
 from .changes import NOTHING, Changes
 from .workspace import Workspace
@@ -79,6 +80,8 @@ def save(ws: Workspace, record: Any, *, reason: str = "") -> SaveResult:
         written = ws.changelog().write(record, old, reason)
         _refresh_derived(ws, entity, record, old)
         moved = flag_service.after_write(ws, record, old)
+        if written or old is None:
+            audit.changed(ws, entity, record.id, {"op": "create" if old is None else "edit", "fields": sorted(written)[:40]})
     changed = bool(written) or old is None
     changes = (Changes(register=True) | moved | flag_service.reevaluate(ws, record, old)) if changed else NOTHING
     return SaveResult(record, [p for p in problems if not p.is_error], changes, old is None)
@@ -112,6 +115,7 @@ def delete(ws: Workspace, entity: str, record_id: str, *, reason: str = "") -> C
                     if related is not None and not related.deleted:
                         log.write(dataclasses.replace(related, deleted=True), related, reason)
             search.refresh_people(ws.db, [record_id], ws.variants)
+        audit.changed(ws, entity, record_id, {"op": "delete"})
     return Changes(register=True) | flag_service.reevaluate_children(ws, affected)
 
 

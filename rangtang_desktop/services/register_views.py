@@ -1,5 +1,10 @@
 """Read-only snapshots of a household and of a person for the detail panels and printouts:
-the record with everything around it, gathered in one call."""
+the record with everything around it, gathered in one call.
+
+What the window shows a person goes through ``show_person``, ``show_household`` and
+``open_record``, which record the view in the audit log (``services.audit``); ``person_view`` and
+``household_view`` themselves do not (printing and the visit form use them and are recorded as
+what they are)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from ..core.dates import age_range, is_minor
 from ..core.id_numbers import IdCheck, check_id_number
 from ..core.validation import Problem, birth_of, validate
 from ..storage import register as reg
+from . import audit
 from .workspace import Workspace
 
 
@@ -118,6 +124,28 @@ def person_view(ws: Workspace, person_id: str) -> PersonView:
         warnings=[p for p in validate(person, ws.today()) if not p.is_error],
         is_minor=_minor(ws, person),
     )
+
+
+def show_household(ws: Workspace, household_id: str, *, where: str = "register") -> HouseholdView:
+    """``household_view`` for showing to the user: the view is recorded in the audit log."""
+    view = household_view(ws, household_id)
+    audit.viewed(ws, "household", household_id, where=where)
+    return view
+
+
+def show_person(ws: Workspace, person_id: str, *, where: str = "register") -> PersonView:
+    """``person_view`` for showing to the user: the view is recorded in the audit log."""
+    view = person_view(ws, person_id)
+    audit.viewed(ws, "person", person_id, where=where)
+    return view
+
+
+def open_record(ws: Workspace, entity: str, record_id: str):
+    """A register record opened in its dialog (``None`` if it does not exist); recorded as a view."""
+    record = find(ws, entity, record_id)
+    if record is not None:
+        audit.viewed(ws, entity, record_id, where="dialog")
+    return record
 
 
 def person_choices(ws: Workspace, household_id: str, exclude: str = "") -> list[records.Person]:

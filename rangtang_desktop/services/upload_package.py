@@ -53,8 +53,8 @@ from ..reports.register_sheets import SheetInfo, build_children_sheet, build_hou
 from ..storage import nodes, reference
 from ..storage.changelog import canonical_json
 from ..storage.compliance import place_known
+from . import audit, upload_registers
 from . import printing_data as data
-from . import upload_registers
 from .printing import atomic_output, month_sheets
 from .workspace import Workspace
 
@@ -176,6 +176,10 @@ def build_upload_package(
     except _Cancelled:
         return UploadPackageResult(None, True, node.node_id, month_text(year, month), village_code)
     path = Path(path)
+    audit.record(
+        ws, "export",
+        detail={"kind": "upload_package", "month": month_text(year, month), "place": village_code, **counts},
+    )
     return UploadPackageResult(
         path, False, node.node_id, month_text(year, month), village_code, counts["children"], counts["households"],
         counts["visit_sheets"], path.stat().st_size, hashlib.sha256(manifest).hexdigest(),

@@ -20,6 +20,7 @@ from ..storage import nodes
 from ..storage import register as reg
 from ..storage import visits as store
 from ..storage.database import write_transaction
+from . import audit
 from . import flags as flag_service
 from .changes import Changes
 from .register_views import household_view
@@ -137,6 +138,7 @@ def sign(ws: Workspace, visit: Visit) -> Visit:
         ws.changelog().write_value(store.VISIT_ENTITY, sealed.id, store.VISIT_FIELD, store.visit_change_value(sealed))
         store.insert_visit(ws.db, sealed)
         store.delete_draft(ws.db, sealed.id)
+        audit.changed(ws, "visit", sealed.id, {"op": "sign", "amends": bool(sealed.amends)})
     flag_service.reevaluate(ws, sealed)
     return sealed
 

@@ -4,6 +4,10 @@ turn SQLite's failures into errors a user can act on.
 Every durable write happens inside ``write_transaction``: ``BEGIN IMMEDIATE`` … ``COMMIT``, WAL with
 ``synchronous=FULL`` (simulated power cuts lost acknowledged commits under ``NORMAL``), foreign keys
 on. The live database never lives on a USB stick.
+
+An encrypted database (``storage.cipher``: SQLCipher, a raw 256-bit key) is opened the same way with
+its key: ``open_database(path, key=key)``, ``connect(path, key=key)``. Without the key its file does
+not even look like SQLite, and it is refused before anything is read or written.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from ..core.errors import (
     RangtangError,
 )
 from ..core.msg import N_
+from . import cipher
+from .cipher import DatabaseKey
 
 APPLICATION_ID = 0x52544E47  # "RTNG", in the SQLite header of every Rangtang database
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -99,7 +105,7 @@ def db_path(db: sqlite_utils.Database) -> str:
     return row[2] if row else ""
 
 
-def _check_file(path: Path, create: bool) -> None:
+def _check_file(path: Path, create: bool, encrypted: bool = False) -> None:
     if not path.exists():
         if not create:
             raise DatabaseMissing(path=str(path))
@@ -111,15 +117,20 @@ def _check_file(path: Path, create: bool) -> None:
         raise NotOurDatabase(path=str(path))
     with open(path, "rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
+    if header and header != SQLITE_HEADER and not encrypted:
         raise NotOurDatabase(path=str(path))
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise DatabaseReadOnly()
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """A connection with our pragmas, without checks or migrations (for a second thread)."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+def connect(path: str | Path, key: DatabaseKey | None = None) -> sqlite_utils.Database:
+    """A connection with our pragmas, without checks or migrations (for a second thread); with
+    ``key``, to an encrypted database (a wrong key raises ``NotOurDatabase`` here)."""
+    with sqlite_errors(str(path)):
+        if key is None:
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        else:
+            conn = cipher.connect_encrypted(path, key)
     db = sqlite_utils.Database(conn)
     with sqlite_errors(str(path)):
         conn.execute("PRAGMA foreign_keys = ON")
@@ -128,8 +139,9 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def open_database(path: str | Path, *, create: bool = False) -> sqlite_utils.Database:
-    """Open (or create) a Rangtang database and bring its schema up to date.
+def open_database(path: str | Path, *, create: bool = False, key: DatabaseKey | None = None) -> sqlite_utils.Database:
+    """Open (or create) a Rangtang database and bring its schema up to date; with ``key``, an
+    encrypted one (a new file is created encrypted).
 
     Raises ``DatabaseMissing``, ``NotOurDatabase``, ``DatabaseTooNew``, ``DatabaseReadOnly`` or
     ``DatabaseDamaged``; the file is never changed when one of them is raised.
@@ -138,8 +150,8 @@ def open_database(path: str | Path, *, create: bool = False) -> sqlite_utils.Dat
 
     path = Path(path)
     if str(path) != ":memory:":
-        _check_file(path, create)
-    db = connect(path)
+        _check_file(path, create, encrypted=key is not None)
+    db = connect(path, key)
     try:
         with sqlite_errors(str(path)):
             app_id = conn_value(db, "PRAGMA application_id")
@@ -165,6 +177,7 @@ def conn_value(db: sqlite_utils.Database, sql: str, params=()):
 
 __all__ = [
     "APPLICATION_ID",
+    "DatabaseKey",
     "DatabaseMissing",
     "DatabaseTooNew",
     "connect",

@@ -2,14 +2,14 @@
 
 Append only: a released migration is never edited. Each runs once, in a transaction, and is
 recorded in ``_sqlite_migrations``. A database that has migrations this code does not know was
-written by a newer version and is refused before anything is changed. An existing database is
-copied (SQLite backup API) before it is migrated.
+written by a newer version and is refused before anything is changed. An existing database gets a
+``before-migration`` snapshot (``storage.snapshots``: backup API, checked, in the ``backups`` folder
+beside it, kept by the rotation of ``services.backups``) before it is migrated.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -18,6 +18,7 @@ from sqlite_utils.migrations import Migrations
 from ..core.errors import DatabaseTooNew
 from .database import APPLICATION_ID
 from .meta import set_meta
+from .snapshots import SnapshotFile, take_snapshot
 
 migrations = Migrations("rangtang")
 
@@ -530,6 +531,83 @@ def m005_exchange_records(db: sqlite_utils.Database) -> None:
         """,
     )
 
+
+@migrations()
+def m006_audit(db: sqlite_utils.Database) -> None:
+    """The audit log (``storage.audit``): each node's hash-chained entries of who did what, when, to
+    which record; append-only. At a township also what it found wrong in a village's chain and the
+    entries that contradicted ones it held; at a village, what the township acknowledges holding."""
+    _run(
+        db,
+        """
+        -- node and user stored once, in origin and author (as the change log does), hashes as 32 bytes
+        CREATE TABLE audit (
+            origin INTEGER NOT NULL REFERENCES origin(ref),
+            seq INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            author INTEGER NOT NULL REFERENCES author(ref),
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL DEFAULT '',
+            entity_id TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}',
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX audit_at ON audit(at);
+        CREATE TRIGGER audit_is_locked BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'an audit entry cannot be changed'); END;
+        CREATE TRIGGER audit_is_kept BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'an audit entry cannot be deleted'); END;
+        CREATE TRIGGER audit_is_not_replaced BEFORE INSERT ON audit
+            WHEN EXISTS (SELECT 1 FROM audit WHERE origin = NEW.origin AND seq = NEW.seq)
+            BEGIN SELECT RAISE(ABORT, 'an audit entry cannot be replaced'); END;
+        CREATE VIEW audit_log AS
+            SELECT o.node_id AS node_id, a.seq AS seq, a.at AS at, u.user_id AS user_id, a.action AS action,
+                   a.entity AS entity, a.entity_id AS entity_id, a.detail AS detail,
+                   lower(hex(a.prev_hash)) AS prev_hash, lower(hex(a.hash)) AS hash
+            FROM audit a JOIN origin o ON o.ref = a.origin JOIN author u ON u.ref = a.author;
+
+        -- kind: hash | link | gap | rewound; seq: the first entry concerned, count: how many
+        CREATE TABLE audit_warning (
+            node_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            count INTEGER NOT NULL DEFAULT 1,
+            found_at TEXT NOT NULL,
+            bundle_sha256 TEXT NOT NULL DEFAULT '',
+            bundle_seq INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX audit_warning_node ON audit_warning(node_id, found_at);
+        CREATE TRIGGER audit_warning_is_locked BEFORE UPDATE ON audit_warning
+            BEGIN SELECT RAISE(ABORT, 'an audit warning cannot be changed'); END;
+        CREATE TRIGGER audit_warning_is_kept BEFORE DELETE ON audit_warning
+            BEGIN SELECT RAISE(ABORT, 'an audit warning cannot be deleted'); END;
+
+        CREATE TABLE audit_divergent (
+            node_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            PRIMARY KEY (node_id, seq, hash)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER audit_divergent_is_locked BEFORE UPDATE ON audit_divergent
+            BEGIN SELECT RAISE(ABORT, 'a divergent audit entry cannot be changed'); END;
+        CREATE TRIGGER audit_divergent_is_kept BEFORE DELETE ON audit_divergent
+            BEGIN SELECT RAISE(ABORT, 'a divergent audit entry cannot be deleted'); END;
+
+        CREATE TABLE audit_ack (
+            peer_node TEXT NOT NULL,
+            node_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (peer_node, node_id)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
@@ -561,13 +639,7 @@ def migrate(db: sqlite_utils.Database, path: Path | None) -> None:
         set_meta(db, "schema_version", str(SCHEMA_VERSION))
 
 
-def backup_before_migration(db: sqlite_utils.Database, path: Path, version: int) -> Path:
-    """Copy the database beside itself before its schema changes."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.before-v{version + 1}-{stamp}{path.suffix or '.sqlite3'}")
-    copy = sqlite3.connect(str(target))
-    try:
-        db.conn.backup(copy)
-    finally:
-        copy.close()
-    return target
+def backup_before_migration(db: sqlite_utils.Database, path: Path, version: int) -> SnapshotFile:
+    """Snapshot the database (at schema ``version``) before its schema changes; a snapshot that
+    cannot be written stops the migration and leaves the database as it was."""
+    return take_snapshot(db.conn, path, "before-migration")

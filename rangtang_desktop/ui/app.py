@@ -1,5 +1,7 @@
-"""Starting the window: the QApplication with our fonts and translations, the workspace, the
-runner and the main window; rebuilding the window when the user switches language."""
+"""Starting the window: the QApplication with our fonts and translations, the database check, the
+workspace, the runner and the main window; rebuilding the window when the user switches language;
+the daily backup (at start-up, then checked every hour while the window is open); restoring a backup
+(the database is closed, replaced and reopened, and the window rebuilt on it)."""
 
 from __future__ import annotations
 
@@ -7,21 +9,29 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import settings
 from ..core.errors import RangtangError
-from ..i18n import current_language, set_language
+from ..i18n import _, current_language, set_language
 from ..i18n.formatting import set_tibetan_digits
 from ..paths import default_database
+from ..services import audit, backups, restore, unlock
 from ..services.workspace import Workspace, open_workspace
+from .blocking import run_with_progress
+from .dialogs.damaged_database import check_at_startup
+from .dialogs.unlock_dialog import ask_for_key
 from .env import UiEnv
 from .errors import show_error
 from .fonts import apply_font
 from .main_window import MainWindow
 from .runner import TaskRunner
 from .translator import CatalogTranslator
+from .widgets.backups_box import BackupsBox
+
+BACKUP_CHECK_MS = 60 * 60 * 1000  # the daily backup is looked at every hour; taken once a local day
+STARTUP_BACKUP_MS = 15 * 1000  # after the pages' first loads (a township backup takes a few seconds)
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +65,25 @@ class Controller(QObject):
     def __init__(self, app: QApplication, ws: Workspace, *, synchronous: bool = False):
         super().__init__()
         self.app = app
-        self.ws = ws
-        self.runner = TaskRunner(ws, synchronous=synchronous, on_error=lambda e: show_error(self.window, e))
-        self.env = UiEnv(ws, self.runner, self._publish)
+        self.synchronous = synchronous
+        self._backup_warned = False
+        self._attach(ws)
         self.window: MainWindow = self._build_window()
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.daily_backup)
+        self.backup_timer.start()
+
+    def _attach(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.runner = TaskRunner(ws, synchronous=self.synchronous, on_error=lambda e: show_error(self.window, e))
+        self.env = UiEnv(ws, self.runner, self._publish)
 
     def _build_window(self) -> MainWindow:
         window = MainWindow(self.env)
         window.language_chosen.connect(self.switch_language)
+        for box in window.findChildren(BackupsBox):
+            box.restore_chosen.connect(self.restore_backup)
         return window
 
     def _publish(self, changes) -> None:
@@ -84,7 +105,69 @@ class Controller(QObject):
         old.close()
         old.deleteLater()
 
+    def daily_backup(self) -> None:
+        """Take the day's backup when there is none yet (on the runner)."""
+        self.runner.run(backups.snapshot_if_due, on_done=self._backup_taken, on_error=self._backup_failed)
+
+    def _backup_taken(self, snapshot) -> None:
+        if snapshot is not None:
+            for box in self.window.findChildren(BackupsBox):
+                box.reload()
+
+    def _backup_failed(self, error: BaseException) -> None:
+        """A daily backup that failed is said once per run, not every hour."""
+        log.warning("daily backup failed: %s", type(error).__name__)
+        if not self._backup_warned:
+            self._backup_warned = True
+            show_error(self.window, error)
+
+    def restore_backup(self, backup: Path) -> restore.RestoreResult | None:
+        """Close the database, restore the (checked, confirmed) backup over it, reopen it and rebuild
+        the window. A refused restore leaves the database as it was and reopens it all the same."""
+        path, key = Path(self.ws.path), self.ws.key
+        area, geometry = self.window.current_area(), self.window.geometry()
+        old = self.window
+        old.hide()  # nothing may read the database while it is replaced
+        self.backup_timer.stop()
+        self.runner.shutdown()
+        QCoreApplication.processEvents()  # the old runner's last answers, while their database is still open
+        self.ws.close()
+        result, failure = None, None
+        try:
+            result = run_with_progress(
+                _("Restoring the backup…"), lambda: restore.restore(path, backup, key=key), synchronous=self.synchronous
+            )
+        except RangtangError as error:
+            failure = error
+        try:
+            ws = open_workspace(path, key=key)
+        except RangtangError as error:
+            show_error(None, error)
+            self.app.exit(2)
+            return None
+        if result is not None:
+            restore.record_restore(ws, result)
+        self._attach(ws)
+        self.window = self._build_window()
+        self.window.setGeometry(geometry)
+        self.window.show_area(area)
+        self.window.show()
+        old.close()
+        old.deleteLater()
+        self.backup_timer.start()
+        if failure is not None:
+            show_error(self.window, failure)
+            return None
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(_("Restore a backup"))
+        box.setText(_("The backup was restored and the database reopened."))
+        box.setInformativeText(_("The database as it was before the restore is kept as the newest backup in the list."))
+        box.exec()
+        return result
+
     def shutdown(self) -> None:
+        self.backup_timer.stop()
         self.runner.shutdown()
         self.ws.close()
 
@@ -95,13 +178,22 @@ def run_gui(db_path: Path | None = None) -> int:
     try:
         if db_path is None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        ws = open_workspace(path, create=db_path is None)
+        key = None
+        if unlock.is_encrypted(path):  # its password first (Cancel closes the program cleanly)
+            key = ask_for_key(path)
+            if key is None:
+                return 0
+        if not check_at_startup(path, key=key):  # damaged: restored from its newest good backup, or not opened
+            return 2
+        ws = open_workspace(path, create=db_path is None, key=key)
+        audit.opened(ws)  # the audit log's "open" (a "login" once users log in)
     except RangtangError as error:
         show_error(None, error)
         return 2
     controller = Controller(app, ws)
     sys.excepthook = lambda kind, error, tb: show_error(controller.window, error)
     controller.window.show()
+    QTimer.singleShot(STARTUP_BACKUP_MS, controller.daily_backup)  # when today has no backup yet
     code = app.exec()
     controller.shutdown()
     return code

@@ -7,11 +7,13 @@ import logging
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -53,6 +55,17 @@ def window_title(env: UiEnv) -> str:
 
 log = logging.getLogger(__name__)
 
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """The page in a frameless scroll area: a stack is as large as its largest page, so without this
+    the widest or tallest page (in Tibetan above all) made the window larger than a 1366×768 screen
+    at 125% scaling; now a page that does not fit scrolls instead."""
+    holder = QScrollArea()
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QFrame.Shape.NoFrame)
+    holder.setWidget(page)
+    return holder
+
 class MainWindow(QMainWindow):
     changes = Signal(object)
     language_chosen = Signal(str)
@@ -88,7 +101,7 @@ class MainWindow(QMainWindow):
                 page = ExchangePage(env)
             page.setObjectName(f"{key}_page")
             self.pages[key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(scrolling(page))
             self.nav.addItem(_(title))
             self.nav.item(self.nav.count() - 1).setSizeHint(QSize(160, 40))
             self.nav.item(self.nav.count() - 1).setToolTip(_(description))

@@ -13,7 +13,8 @@ and for the whole county (once: it holds every visit sheet of the month, about 1
 scale, and takes about a quarter of an hour; ``--no-county-package`` leaves it out); the USB
 exchange (``exchange_bench.py``: export of a village month, import of 100 village bundles into a
 copy of the database, the "not yet sent" counters; ``merge_rate.py``: the merge rate next to the raw
-SQLite insert rate).
+SQLite insert rate); encryption at rest (``encryption_bench.py``: converting the database, the
+password step, opening and starting the program encrypted next to plain).
 ``--json`` prints ``{"figure name with unit": value, …}``. Later issues add their figures here.
 """
 
@@ -42,7 +43,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def build(db: Path, scale: str) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "rangtang_desktop", "demo", "--db", str(db), "--scale", scale, "--seed", "1"],
+        [sys.executable, "-m", "rangtang_desktop", "demo", "--db", str(db), "--scale", scale, "--seed", "1", "--unencrypted"],
         check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
@@ -416,6 +417,16 @@ def bench_upload_package(db: Path, county: bool = True) -> dict[str, float]:
     return figures
 
 
+def bench_encryption_figures(db: Path) -> dict[str, float]:
+    """Encryption at rest (issue 7): ``encryption_bench.bench_encryption`` on a copy of ``db``
+    (its figures prefixed ``encryption_``): converting, unlocking, opening and starting the program
+    encrypted and plain."""
+    sys.path.insert(0, str(HERE))
+    from encryption_bench import bench_encryption
+
+    return {f"encryption_{key}": value for key, value in bench_encryption(db).items()}
+
+
 def bench_exchange_figures(db: Path) -> dict[str, float]:
     """USB exchange (issue 6): ``exchange_bench.bench_exchange`` into a copy of ``db``, and
     ``merge_rate.bench_merge`` (its figures prefixed ``merge_rate_``)."""
@@ -448,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["database_mb"] = round(db.stat().st_size / 1e6, 1)
         figures.update(bench_search(db))
         figures.update(bench_startup(db))
+        figures.update(bench_encryption_figures(db))
         figures.update(bench_person_save(db))
         figures.update(bench_compliance(db))
         figures.update(bench_visit_save(db))

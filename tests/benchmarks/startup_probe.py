@@ -22,7 +22,7 @@ def main(db: str) -> None:
     from rangtang_desktop.ui.app import Controller, prepare_application
 
     app = prepare_application()
-    ws = open_workspace(db)
+    ws = open_workspace(db, password=os.environ.get("RANGTANG_PASSWORD"))  # an encrypted copy: encryption_bench.py
     controller = Controller(app, ws)
     window = controller.window
     window.resize(1366, 768)

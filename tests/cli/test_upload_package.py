@@ -24,7 +24,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def village_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("upload") / "village.sqlite3"
-    assert main(["demo", "--db", str(path), "--scale", "village", "--seed", "3"]) == 0
+    assert main(["demo", "--db", str(path), "--scale", "village", "--seed", "3", "--unencrypted"]) == 0  # read with sqlite3 below
     return path
 
 

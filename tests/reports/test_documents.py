@@ -317,3 +317,41 @@ def test_a_damaged_signature_image_does_not_stop_the_sheet(workspace, family, tm
     zh = translator("zh")
     assert squeeze(zh(N_("The signature image is damaged and cannot be shown."))) in found
     assert squeeze(zh(N_("No guardian present"))) in found
+
+
+@pytest.mark.parametrize("lang", ["zh", "bo"])
+def test_every_document_is_in_the_chosen_language(workspace, family, tmp_path, lang):
+    """pdftotext of every document in Chinese or Tibetan finds no English label (ids, hashes and
+    the few acronyms every language writes alike excepted)."""
+    from rangtang_desktop.services import upload_package
+    from tests.untranslated import TOKEN, english_in
+
+    h, *_people = family
+    visit = signed_visit(workspace, h)
+    today = workspace.today()
+    made = {
+        "sheet": printing.visit_sheet(workspace, visit.id, tmp_path / "sheet.pdf", lang),
+        "log": printing.visit_log(workspace, today.year, today.month, tmp_path / "log.pdf", lang),
+        "blank": printing.blank_form(workspace, tmp_path / "blank.pdf", lang, household_id=h.id),
+        "flags": printing.flag_summary(workspace, tmp_path / "flags.pdf", lang),
+    }
+    data = {visit.id, visit.content_hash, workspace.node_id, workspace.user_id, h.household_number}
+    allowed = {token for value in data for token in TOKEN.findall(value)}
+    for name, path in made.items():
+        lines = pdf_text(path).splitlines()
+        assert english_in(lines, allowed) == [], name
+    package = upload_package.build_upload_package(workspace, today.year, today.month, tmp_path / "upload.zip", lang)
+    for sheet in ("registers/children.xlsx", "registers/households.xlsx"):
+        assert english_in(spreadsheet_cells(package.path, sheet), allowed) == [], sheet
+
+
+def spreadsheet_cells(package: Path, member: str) -> list[str]:
+    """Every text cell of a spreadsheet inside the upload package."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(package) as archive:
+        book = load_workbook(io.BytesIO(archive.read(member)), read_only=True)
+    return [str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]

@@ -4,7 +4,7 @@ snapshot of a database to prove that a refused bundle changed nothing."""
 
 from __future__ import annotations
 
-import sqlite3
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,8 +12,8 @@ from pathlib import Path
 from rangtang_desktop.core import records
 from rangtang_desktop.services import enrollment, register
 from rangtang_desktop.services.workspace import Workspace, open_workspace
-from rangtang_desktop.storage import nodes
-from rangtang_desktop.storage.database import write_transaction
+from rangtang_desktop.storage import cipher, keyfile, nodes
+from rangtang_desktop.storage.database import connect, write_transaction
 from rangtang_desktop.storage.reference import Unit, store_units
 
 TOWNSHIP_CODE = "513230101"  # 南木达镇
@@ -54,8 +54,9 @@ def household_with_child(ws: Workspace, village_code: str, child: str = "卓玛"
 
 
 def snapshot(ws: Workspace) -> list[str]:
-    """Every row of every table, as SQL text (``iterdump``), for before/after comparisons."""
-    conn = sqlite3.connect(ws.path)
+    """Every row of every table, as SQL text (``iterdump``), for before/after comparisons (on a
+    connection of its own, with the workspace's key when the database is encrypted)."""
+    conn = connect(ws.path, ws.key).conn
     try:
         return list(conn.iterdump())
     finally:
@@ -63,14 +64,18 @@ def snapshot(ws: Workspace) -> list[str]:
 
 
 def clone(ws: Workspace, path: Path) -> Workspace:
-    """A byte-for-byte copy of a laptop's database (a cloned laptop, or a backup restored), opened."""
-    source, target = sqlite3.connect(ws.path), sqlite3.connect(path)
+    """A copy of a laptop's database (a cloned laptop, or a backup restored), opened; an encrypted
+    one stays encrypted and takes its keys file along."""
+    source = connect(ws.path, ws.key).conn
+    target = cipher.connect_like(source, path)
     try:
         source.backup(target)
     finally:
         source.close()
         target.close()
-    return open_workspace(path)
+    if ws.key is not None:
+        shutil.copyfile(keyfile.path_for(ws.path), keyfile.path_for(path))
+    return open_workspace(path, key=ws.key)
 
 
 @dataclass

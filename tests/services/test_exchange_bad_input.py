@@ -14,7 +14,6 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from exchange.support import raw_zip
 
 from rangtang_desktop.core.errors import RangtangError
 from rangtang_desktop.core.hlc import Timestamp
@@ -27,6 +26,7 @@ from rangtang_desktop.storage import peers
 from rangtang_desktop.storage import register as reg
 from rangtang_desktop.storage.database import write_transaction
 from rangtang_desktop.storage.meta import set_meta
+from tests.exchange.support import raw_zip
 
 from .exchange_support import (
     TOWNSHIP_CODE,

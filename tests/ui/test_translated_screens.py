@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,10 +21,7 @@ from PySide6.QtWidgets import (
 
 from rangtang_desktop.core import records
 from rangtang_desktop.ui.dialogs.record_dialog import RecordDialog
-
-TOKEN = re.compile(r"[A-Za-z0-9]+")
-HEX_GROUP = re.compile(r"[0-9A-F]{4}")
-ALLOWED = {"CSV", "USB", "JSON", "UTF", "csv", "PDF", "pdf", "SHA", "QR"}
+from tests.untranslated import TOKEN, english_in
 
 
 def visible_texts(root) -> list[str]:
@@ -56,26 +53,11 @@ def visible_texts(root) -> list[str]:
     return texts
 
 
-def is_english(token: str) -> bool:
-    """Three or more letters and no digits, and not a group of a key fingerprint."""
-    letters = sum(ch.isalpha() for ch in token)
-    return letters >= 3 and letters == len(token) and not HEX_GROUP.fullmatch(token)
-
-
-def english_in(texts: list[str], allowed: set[str]) -> list[str]:
-    found = []
-    for text in texts:
-        words = [w for w in TOKEN.findall(text or "") if is_english(w) and w not in allowed]
-        if words:
-            found.append(f"{words}: {text}")
-    return found
-
-
 def allowed_words(controller) -> set[str]:
     """Words that are data, not interface: the database path, this node's and user's ids (random
     hex, which may happen to be all letters) and the like."""
     ids = (controller.ws.path, controller.ws.node_id, controller.ws.user_id)
-    return ALLOWED | {token for value in ids for token in TOKEN.findall(value)}
+    return {token for value in ids for token in TOKEN.findall(value)}
 
 
 @pytest.mark.parametrize("area", ["dashboard", "visits", "register", "flags", "exchange", "printing", "settings"])
@@ -112,4 +94,78 @@ def test_every_record_dialog_is_translated(controller, register_data, record_typ
     dialog = RecordDialog(controller.env, record_type(**values), controller.window)
     dialog.check_now()
     assert english_in(visible_texts(dialog), allowed_words(controller)) == []
+    dialog.close()
+
+
+# -- the dialogs -------------------------------------------------------------------------------
+
+
+def shown(dialog):
+    from PySide6.QtWidgets import QApplication
+
+    dialog.show()
+    QApplication.processEvents()
+    return dialog
+
+
+def test_the_visit_form_is_translated(controller, register_data):
+    from rangtang_desktop.services import visits
+    from rangtang_desktop.ui.dialogs.visit_form import VisitForm
+
+    ws, people = register_data
+    form = shown(VisitForm(controller.env, visits.start_visit(ws, people["household"].id), controller.window))
+    assert english_in(visible_texts(form), allowed_words(controller)) == []
+    form.close()
+
+
+@pytest.mark.parametrize("dialog_kind", ["flag_step", "history", "person_picker", "duplicate", "import"])
+def test_every_other_dialog_is_translated(controller, register_data, tmp_path, dialog_kind):
+    from rangtang_desktop.core.id_numbers import make_id_number
+    from rangtang_desktop.services import duplicates_review, exchange, register
+    from rangtang_desktop.ui.dialogs.duplicate_dialog import DuplicateDialog
+    from rangtang_desktop.ui.dialogs.flag_step_dialog import FlagStepDialog
+    from rangtang_desktop.ui.dialogs.history_dialog import HistoryDialog
+    from rangtang_desktop.ui.dialogs.import_dialog import ImportDialog
+    from rangtang_desktop.ui.dialogs.person_picker import PersonPicker
+
+    ws, people = register_data
+    env, window = controller.env, controller.window
+    if dialog_kind == "flag_step":
+        dialog = FlagStepDialog("open", window)
+    elif dialog_kind == "history":
+        dialog = HistoryDialog(env, "person", people["child"].id, window)
+    elif dialog_kind == "person_picker":
+        dialog = PersonPicker(env, window)
+    elif dialog_kind == "duplicate":
+        from datetime import date
+
+        register.save(ws, records.Person(
+            household_id=people["household"].id, name_zh="才让拉毛", sex="female", birth_date="2015-03-07",
+            id_number=make_id_number("513230", date(2015, 3, 7), 2),
+        ))
+        dialog = DuplicateDialog(env, duplicates_review.candidates(ws)[0], window)
+    else:
+        junk = tmp_path / "junk.rtb"
+        junk.write_bytes(b"not a bundle")
+        dialog = ImportDialog(env, exchange.preview_files(ws, [junk]), window)
+    shown(dialog)
+    assert english_in(visible_texts(dialog), allowed_words(controller) | {"junk", "rtb"}) == []
+    dialog.close()
+
+
+@pytest.mark.parametrize("mode", ["open", "save", "folder"])
+def test_qt_file_dialog_is_translated(controller, mode):
+    """Qt's own file dialog (used where the system has none) speaks the chosen language."""
+    from PySide6.QtWidgets import QFileDialog, QToolButton
+
+    dialog = QFileDialog(controller.window, "", str(Path(controller.ws.path).parent))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    if mode == "save":
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    elif mode == "folder":
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+    shown(dialog)
+    texts = visible_texts(dialog) + [button.toolTip() for button in dialog.findChildren(QToolButton)]
+    assert all(b.text() or b.toolTip() for b in dialog.findChildren(QToolButton))  # nothing blanked
+    assert english_in(texts, allowed_words(controller)) == []
     dialog.close()

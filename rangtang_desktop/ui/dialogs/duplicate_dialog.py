@@ -24,6 +24,7 @@ from ...services.changes import Changes
 from ..env import UiEnv
 from ..errors import show_error
 from ..labels import person_label, unit_label
+from ..screen import resize_to_fit
 from ..widgets.detail_view import person_html, without_actions
 
 CHOICES = (
@@ -55,7 +56,7 @@ class DuplicateDialog(QDialog):
             view = QTextBrowser()
             view.setObjectName(f"duplicate_record_{column}")
             view.setOpenLinks(False)
-            view.setHtml(without_actions(person_html(register_views.person_view(env.ws, person.id), env.units())))
+            view.setHtml(without_actions(person_html(register_views.show_person(env.ws, person.id, where="duplicates"), env.units())))
             grid.addWidget(title, 0, column)
             grid.addWidget(view, 1, column)
 
@@ -99,7 +100,7 @@ class DuplicateDialog(QDialog):
         layout.addWidget(QLabel(_("Reason")))
         layout.addWidget(self.reason)
         layout.addWidget(buttons)
-        self.resize(1100, 720)
+        resize_to_fit(self, 1100, 720)
 
     def _update(self) -> None:
         self.ok.setEnabled(self.choices.checkedId() >= 0 and bool(self.reason.text().strip()))

@@ -19,6 +19,7 @@ from ...i18n.formatting import format_datetime
 from ...i18n.values import display_change_value
 from ...services.history import HistoryEntry, history
 from ..env import UiEnv
+from ..screen import resize_to_fit
 
 
 def author_text(entry: HistoryEntry) -> str:
@@ -56,4 +57,4 @@ class HistoryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(980, 520)
+        resize_to_fit(self, 980, 520)

@@ -24,6 +24,7 @@ from ...services import exchange
 from ...services.changes import Changes
 from ..env import UiEnv
 from ..errors import error_texts, show_error
+from ..screen import resize_to_fit
 from ..widgets.tables import cell_table
 
 STATUS = {
@@ -42,6 +43,13 @@ HEADERS = (
     N_("File"), N_("From"), N_("Contents"), N_("Status"), N_("New records"), N_("Changed records"),
     N_("Conflicts"), N_("Possible duplicates"), N_("Remarks"),
 )
+
+
+def _audit_warning() -> str:
+    return _(
+        "Warning: this computer's audit log is broken or was rewound from entry {seq} on (its database was "
+        "changed or restored from an old copy). Its data was imported; see Settings, Audit log."
+    )
 
 
 class _Relay(QObject):
@@ -88,7 +96,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
-        self.resize(1100, 420)
+        resize_to_fit(self, 1100, 420)
 
     def _fill(self, row: int, preview: exchange.ImportPreview | exchange.ImportResult) -> None:
         """One file's row: what importing it would do, did, or why it was refused."""
@@ -104,6 +112,9 @@ class ImportDialog(QDialog):
             if preview.held_future:
                 remarks.append(_("{count} changes are dated more than a day ahead of this computer's clock and will be "
                                  "held for a person to check.").format(count=format_number(preview.held_future)))
+            warned = getattr(preview, "audit_warnings", None)
+            if warned:
+                remarks.append(_audit_warning().format(seq=format_number(min(w.seq for w in warned))))
             sender = preview.sender.display_name or preview.sender.node_id[:8]
             cells = [
                 path.name, sender, _(KIND.get(preview.kind, preview.kind)), _(STATUS.get(preview.status, preview.status)),
@@ -147,6 +158,8 @@ class ImportDialog(QDialog):
                      "to the village, so that the village sends only what is new next time.").format(count=applied)
         else:
             text = _("{count} files were imported.").format(count=applied)
+        if any(getattr(r, "audit_warnings", None) for r in results):
+            text += "\n" + _("Warning: the audit log of a village computer is broken or was rewound. See Remarks.")
         self.intro.setText(text)
         self.close_button.setText(_("Close"))
         self.close_button.setEnabled(True)

@@ -37,6 +37,7 @@ from ..env import UiEnv
 from ..errors import show_error
 from ..forms import FormContext, RecordForm
 from ..labels import group_items, person_label, unit_label, village_items
+from ..screen import resize_to_fit
 
 SECTIONS: dict[type, list[tuple[str | None, list[str]]]] = {
     records.Household: [
@@ -187,7 +188,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.general)
         layout.addWidget(self.reason)
         layout.addWidget(buttons)
-        self.resize(900 if record_type is records.Person else 620, 640)
+        resize_to_fit(self, 900 if record_type is records.Person else 620, 640)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

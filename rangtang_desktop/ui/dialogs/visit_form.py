@@ -44,6 +44,7 @@ from ...services import register_views, visits
 from ..env import UiEnv
 from ..errors import show_error
 from ..labels import person_label, unit_label
+from ..screen import resize_to_fit
 from ..widgets.signature_pad import SignatureField
 
 AUTOSAVE_MS = 700
@@ -146,8 +147,7 @@ class VisitForm(QDialog):
         self._loading = False
         if self.read_only:
             self._lock()
-        screen = self.screen().availableGeometry() if self.screen() else None
-        self.resize(min(1000, screen.width() - 40) if screen else 1000, min(720, screen.height() - 40) if screen else 720)
+        resize_to_fit(self, 1000, 720)
 
     # -- building ----------------------------------------------------------------------------
 

@@ -188,7 +188,7 @@ class RegisterPage(QWidget):
             self.back_stack.append((records.entity_name(self.current), self.current.id))
         try:
             if entity == "household":
-                view = register_views.household_view(self.env.ws, record_id)
+                view = register_views.show_household(self.env.ws, record_id)
                 self.current = view.household
                 self.detail.show_html(
                     household_html(
@@ -197,7 +197,7 @@ class RegisterPage(QWidget):
                     )
                 )
             else:
-                view = register_views.person_view(self.env.ws, record_id)
+                view = register_views.show_person(self.env.ws, record_id)
                 self.current = view.person
                 self.detail.show_html(person_html(view, self.env.units()))
         except Exception as error:  # the record vanished (merged, deleted elsewhere)
@@ -225,7 +225,7 @@ class RegisterPage(QWidget):
         if verb == "open":
             self.show_record(entity, record_id)
         elif verb == "edit":
-            record = register_views.find(self.env.ws, entity, record_id)
+            record = register_views.open_record(self.env.ws, entity, record_id)
             if record is not None:
                 self.open_dialog(record)
         elif verb == "history":

@@ -1,4 +1,5 @@
-"""Settings on this computer: the language, Tibetan digits, this node's identity, the village list."""
+"""Settings on this computer: the language, Tibetan digits, this node's identity, the village list,
+the backups."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from ...services.node import node_info
 from ..env import UiEnv
 from ..errors import show_error
 from ..labels import unit_label
+from ..widgets.audit_box import AuditBox
+from ..widgets.backups_box import BackupsBox
 from ..widgets.county_settings_box import CountySettingsBox
 from ..widgets.place_filter import in_scroll_area
 from ..widgets.visitors_box import VisitorsBox
@@ -76,6 +79,10 @@ class SettingsPage(QWidget):
         layout.addWidget(VisitorsBox(env))
         layout.addWidget(node_box)
         layout.addWidget(units_box)
+        self.backups = BackupsBox(env)
+        layout.addWidget(self.backups)
+        self.audit = AuditBox(env)
+        layout.addWidget(self.audit)
         layout.addStretch(1)
         in_scroll_area(self, inner)
 

@@ -7,7 +7,6 @@ import dataclasses
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,37 +35,44 @@ class CountySettingsBox(QGroupBox):
         super().__init__(_("County settings"), parent)
         self.env = env
         self.setObjectName("county_settings")
-        form = QFormLayout(self)
+        # A grid, not a QFormLayout: a form row kept its field's height and cut the lines of a label
+        # wrapped beside it (long Tibetan labels); a grid gives each row its label's height.
+        grid = QGridLayout(self)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        def add_row(text: str, field: QWidget) -> None:
+            row = grid.rowCount()
+            if text:
+                label_widget = QLabel(text)
+                label_widget.setWordWrap(True)
+                grid.addWidget(label_widget, row, 0)
+            grid.addWidget(field, row, 1)
+
         self.numbers: dict[str, QSpinBox] = {}
         for name in NUMBERS:
             spin = QSpinBox()
             spin.setObjectName(f"setting_{name}")
             spin.setRange(0, 120)
-            text = QLabel(_(label(name)))
-            text.setWordWrap(True)
-            form.addRow(text, spin)
+            add_row(_(label(name)), spin)
             self.numbers[name] = spin
         modes = QWidget()
-        grid = QGridLayout(modes)
-        grid.setContentsMargins(0, 0, 0, 0)
+        modes_grid = QGridLayout(modes)
+        modes_grid.setContentsMargins(0, 0, 0, 0)
         self.modes: dict[str, QCheckBox] = {}
         for i, (code, text) in enumerate(vocab.VISIT_MODE.items):
             box = QCheckBox(_(text))
             box.setObjectName(f"counting_mode_{code}")
-            grid.addWidget(box, i // 3, i % 3)
+            modes_grid.addWidget(box, i // 3, i % 3)
             self.modes[code] = box
-        modes_label = QLabel(_(label("counting_modes")))
-        modes_label.setWordWrap(True)
-        form.addRow(modes_label, modes)
+        add_row(_(label("counting_modes")), modes)
         self.outside_only = QCheckBox(_(label("absence_outside_county_only")))
         self.outside_only.setObjectName("setting_absence_outside_county_only")
-        form.addRow("", self.outside_only)
+        add_row("", self.outside_only)
         self.illnesses = QPlainTextEdit()
         self.illnesses.setObjectName("setting_serious_illnesses")
         self.illnesses.setFixedHeight(90)
-        illness_label = QLabel(_(label("serious_illnesses")))
-        illness_label.setWordWrap(True)
-        form.addRow(illness_label, self.illnesses)
+        add_row(_(label("serious_illnesses")), self.illnesses)
         self.save_button = QPushButton(_("Save county settings"))
         self.save_button.setObjectName("save_county_settings")
         self.save_button.clicked.connect(self.save)
@@ -74,7 +80,7 @@ class CountySettingsBox(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         row.addWidget(self.save_button)
-        form.addRow(row)
+        grid.addLayout(row, grid.rowCount(), 0, 1, 2)
         self.load()
 
     def load(self) -> None:
