@@ -44,6 +44,9 @@ class CountySettings:
     school_end_age: int = field(
         default=16, metadata={"label": N_("Age by which compulsory schooling (grade 9) normally ends")}
     )
+    auto_lock_minutes: int = field(
+        default=10, metadata={"label": N_("Minutes without use after which the window locks (0: never)")}
+    )
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> CountySettings:

@@ -49,6 +49,7 @@ ACTIONS: dict[str, str] = {
     "print": N_("Printed"),
     "backup": N_("Backed up"),
     "restore": N_("Restored a backup"),
+    "setup": N_("Set up this computer"),
 }
 VIEW_COALESCE_SECONDS = 600
 

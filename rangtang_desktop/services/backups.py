@@ -150,7 +150,11 @@ def take(ws: Workspace, reason: str, *, now: datetime | None = None) -> Snapshot
     if ws.path == ":memory:":
         return None
     snapshot = snapshots.take_snapshot(ws.db.conn, ws.path, reason, now=now)
-    _keys_beside(Path(ws.path), snapshot.path)
+    try:
+        _keys_beside(Path(ws.path), snapshot.path)
+    except BaseException:  # an encrypted backup without its keys file is not left behind
+        snapshots.remove_quietly(snapshot.path)
+        raise
     prune(ws.path)
     return snapshot
 
@@ -203,7 +207,11 @@ def back_up_to(ws: Workspace, folder: str | Path | None) -> BackupCopy:
         raise ValueError("an in-memory database has no backups")
     copy = snapshots.copy_file_atomically(snapshot.path, Path(folder)) if folder else None
     if copy is not None:
-        _keys_beside(Path(ws.path), copy)
+        try:
+            _keys_beside(Path(ws.path), copy)
+        except BaseException:  # nor on the stick: the backup and what opens it travel together
+            snapshots.remove_quietly(copy)
+            raise
         log.info("backup copied to a chosen folder, %d bytes", snapshot.size)
     audit.record(ws, "backup", detail={"reason": snapshot.reason, "bytes": snapshot.size, "copied": copy is not None})
     return BackupCopy(snapshot, copy)

@@ -18,6 +18,7 @@ from ..core.county_settings import CountySettings
 from ..core.errors import UnknownUnit
 from ..storage import compliance as store
 from ..storage.visits import current_visit_days
+from . import permissions
 from .county_settings import load as load_settings
 from .workspace import Workspace
 
@@ -135,10 +136,13 @@ def compliance(
     today = today or ws.today()
     rules = load_settings(ws)
     first, last = month_bounds(year, month)
-    scope = store.households_in_scope(ws.db, year, month, village_code=village_code, group_code=group_code, worker=worker)
+    groups = permissions.group_scope(ws)
+    scope = store.households_in_scope(
+        ws.db, year, month, village_code=village_code, group_code=group_code, worker=worker, groups=groups
+    )
     if village_code and not scope and not store.place_known(ws.db, village_code):
         raise UnknownUnit(code=village_code)
-    visits = _visits_by_household(ws, first, last, scope, bool(village_code or group_code or worker))
+    visits = _visits_by_household(ws, first, last, scope, bool(village_code or group_code or worker or groups is not None))
     return ComplianceReport(year, month, _rows(year, month, scope, visits, today, rules))
 
 

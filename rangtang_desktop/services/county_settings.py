@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..core.county_settings import CountySettings
 from ..storage import county_settings as store
 from ..storage.database import write_transaction
-from . import audit
+from . import audit, permissions
 from .changes import Changes
 from .workspace import Workspace
 
@@ -17,7 +17,9 @@ def load(ws: Workspace) -> CountySettings:
 
 
 def save(ws: Workspace, settings: CountySettings, *, reason: str = "") -> Changes:
-    """Store the settings that differ from the stored ones."""
+    """Store the settings that differ from the stored ones (a child director or township
+    supervisor: ``permissions``)."""
+    permissions.require(ws, "county_settings")
     current = load(ws).as_values()
     changed = []
     with write_transaction(ws.db):

@@ -13,9 +13,9 @@ and decrypted (``exchange.bundle.open_bundle``). Only then is the database touch
 * changes and return bundles are applied in one write transaction: the changes with their visits,
   signature images and authors (``storage.merge.apply_changes``: changes stamped more than a day in
   this computer's future are held for a person), what the sender holds, the bundle itself, and for a
-  return bundle the revocation list and what this village now holds of the township's changes. Then
-  ``services.conflicts.after_merge`` refreshes search keys and flags. A gap in the sender's sequence
-  is applied and reported.
+  return bundle the revocation list and what this village now holds of the township's changes, and
+  (``services.conflicts.after_merge``) the search keys and flags of what changed. A gap in the
+  sender's sequence is applied and reported.
 
 The audit log (``services.audit_exchange``): a township stores and checks the audit entries a
 village's bundle carries — a broken or rewound chain is recorded and reported (``audit_warnings``)
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -46,6 +47,7 @@ from ..exchange import payload as payload_codec
 from ..exchange.bundle import MAX_BUNDLE_BYTES, BundleRejected, BundleWriteFailed, OpenedBundle, open_bundle
 from ..exchange.manifest import Party
 from ..storage import peers, search
+from ..storage.backup_files import remove_stale
 from ..storage.database import write_transaction
 from ..storage.merge import ChangeFork, MergeResult, apply_changes, holdings
 from ..storage.peers import NodeRow
@@ -56,6 +58,7 @@ from .enrollment import TOWNSHIP, VILLAGE, NodeCard, sender_card, store_revocati
 from .exchange_send import Progress, _step, send_receipt
 from .workspace import Workspace
 
+_INCOMING_COPY = re.compile(r"^\.import-[^/\\]+\.rtb$")
 EXPECTED_KINDS = {TOWNSHIP: ("changes",), VILLAGE: ("return", "receipt")}
 # compare() takes namesakes born apart only when their birth ranges (a year at most) are within
 # BIRTH_CLOSE_DAYS or they share a household: their middle estimates are then within that + 366
@@ -186,8 +189,11 @@ class _Opened:
 
 
 def _copy_off_stick(ws: Workspace, path: Path) -> Path:
-    """Copy the bundle into this computer's bundle folder (read once, capped at the size limit)."""
-    handle, temp = tempfile.mkstemp(dir=bundle_folder(ws, "incoming"), prefix=".import-", suffix=".rtb")
+    """Copy the bundle into this computer's bundle folder (read once, capped at the size limit);
+    copies an import killed part way left there are removed once they are old (``remove_stale``)."""
+    incoming = bundle_folder(ws, "incoming")
+    remove_stale(incoming, _INCOMING_COPY)
+    handle, temp = tempfile.mkstemp(dir=incoming, prefix=".import-", suffix=".rtb")
     try:
         with os.fdopen(handle, "wb") as out, open(path, "rb") as source:
             copied = 0
@@ -482,6 +488,9 @@ def import_bundle(
                     summary=summary,
                 )
                 _record_import(ws, opened, "applied", result.new_changes, intake)
+                # search keys and flags in the same transaction: a bundle recorded as applied is
+                # never left with people the search cannot find (a re-import is "already_applied")
+                changes = conflicts.after_merge(ws, result) | Changes(exchange=True)
         except ChangeFork as fork:
             warned = _fork_audit(ws, opened, contents)
             _hold_fork(ws, opened, f"changes: {len(fork.op_ids)}")
@@ -490,7 +499,6 @@ def import_bundle(
                 audit_warnings=warned, **base,
             )
         _step(progress, 3, total)
-        changes = conflicts.after_merge(ws, result) | Changes(exchange=True)
         relevant = duplicate_relevant(contents.changes) if result.touched.get("person") else []
         duplicates = possible_duplicates(ws, relevant) if relevant and opened.me.role == TOWNSHIP else 0
         if duplicates:

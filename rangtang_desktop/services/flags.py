@@ -38,7 +38,7 @@ from ..storage import register as reg
 from ..storage.changelog import row_to_record
 from ..storage.database import write_transaction
 from ..storage.register import place_clauses
-from . import audit
+from . import audit, permissions
 from .changes import Changes
 from .flag_evaluation import RULES_BY_ID as RULES_BY_ID
 from .flag_evaluation import EvaluationResult as EvaluationResult
@@ -173,8 +173,9 @@ def list_flags(
     rule_id: str = "", severity: str = "", include_cleared: bool = False, child_id: str = "",
 ) -> list[FlagRow]:
     """Flags by severity, then age (oldest first). ``status`` is one status or several;
-    ``village_code`` may be a township code (all its villages); cleared flags only when asked."""
-    clauses, params = place_clauses(village_code, group_code)
+    ``village_code`` may be a township code (all its villages); cleared flags only when asked. A
+    grid worker gets the flags of their village groups only."""
+    clauses, params = place_clauses(village_code, group_code, groups=permissions.group_scope(ws))
     if status:
         wanted = [status] if isinstance(status, str) else list(status)
         clauses.append(f"coalesce(s.status, '{store.DEFAULT_STATUS}') IN ({', '.join('?' for _ in wanted)})")
@@ -195,7 +196,10 @@ def flag(ws: Workspace, flag_id_: str) -> FlagRow | None:
 
 def pending_reports(ws: Workspace, *, village_code: str = "") -> list[FlagRow]:
     """Critical flags that require a mandatory report, open or acknowledged, with no report saved
-    (whether or not their condition still holds: what was seen must still be reported)."""
+    (whether or not their condition still holds: what was seen must still be reported). Only for
+    the roles that may see mandatory reports."""
+    if not permissions.allowed(ws, "restricted_records"):
+        return []
     clauses, params = place_clauses(village_code)
     clauses += [
         "f.severity = 'critical'", "f.mandatory_report = 1",
@@ -368,13 +372,17 @@ def after_write(ws: Workspace, record: Any, old: Any | None) -> Changes:
 
 
 def mandatory_reports(ws: Workspace, flag_id_: str) -> list[records.MandatoryReport]:
-    """The reports saved for a flag (restricted records: show them only where the case is worked)."""
+    """The reports saved for a flag (restricted records: none for a role that may not see them)."""
+    if not permissions.may_see_entity(ws, "mandatory_report"):
+        return []
     rows = ws.db.query("SELECT * FROM mandatory_report WHERE flag_id = ? AND deleted = 0 ORDER BY reported_at", [flag_id_])
     return [row_to_record("mandatory_report", r) for r in rows]
 
 
 def referrals(ws: Workspace, *, flag_id_: str = "", child_id: str = "") -> list[records.Referral]:
-    """Referrals of a flag or of a child, oldest first."""
+    """Referrals of a flag or of a child, oldest first (none for a role that may not see them)."""
+    if not permissions.may_see_entity(ws, "referral"):
+        return []
     clauses, params = ["deleted = 0"], []
     if flag_id_:
         clauses.append("flag_id = ?")
@@ -398,6 +406,8 @@ class ReferralRow:
 
 def overdue_referrals(ws: Workspace, today: date | None = None, *, village_code: str = "") -> list[ReferralRow]:
     """Referrals sent or accepted whose answer was due before ``today``, longest overdue first."""
+    if not permissions.may_see_entity(ws, "referral"):
+        return []
     today = today or ws.today()
     clauses, params = place_clauses(village_code)
     place = "".join(f" AND {c}" for c in clauses)

@@ -19,7 +19,7 @@ from ..core.validation import Problem, birth_of, errors, validate
 from ..storage import register as reg
 from ..storage import search
 from ..storage.database import write_transaction
-from . import audit
+from . import audit, permissions
 from . import flags as flag_service
 from .changes import NOTHING, Changes
 from .workspace import Workspace
@@ -56,6 +56,24 @@ def check(ws: Workspace, record: Any) -> list[Problem]:
     return problems
 
 
+def _require_in_scope(ws: Workspace, record: Any) -> None:
+    """A grid worker saves households of their village groups and the people in them (the old
+    and the new household both)."""
+    scope = permissions.group_scope(ws)
+    if scope is None:
+        return
+    if isinstance(record, records.Household):
+        old = reg.find(ws.db, "household", record.id) if record.id else None
+        for household in (record, old) if old is not None else (record,):
+            if not permissions.in_scope(household, scope):
+                raise permissions.HouseholdNotAllowed()
+    elif isinstance(record, records.Person):
+        old = reg.find(ws.db, "person", record.id) if record.id else None
+        for household_id in {record.household_id, old.household_id if old is not None else record.household_id}:
+            if not permissions.in_scope(reg.find(ws.db, "household", household_id) if household_id else None, scope):
+                raise permissions.HouseholdNotAllowed()
+
+
 def save(ws: Workspace, record: Any, *, reason: str = "") -> SaveResult:
     """Create (``record.id is None``) or update a register record through the change log, then
     evaluate the flags of the children it affects (``flags.affected_children``); a report or a
@@ -67,6 +85,8 @@ def save(ws: Workspace, record: Any, *, reason: str = "") -> SaveResult:
         # one spelling of each number, so duplicate checks and search compare like with like
         record = dataclasses.replace(record, id_number=normalize_id_number(record.id_number))
     entity = records.entity_name(record)
+    permissions.require_entity(ws, entity)
+    _require_in_scope(ws, record)
     record = flag_service.before_save(ws, record)
     problems = check(ws, record)
     if errors(problems):

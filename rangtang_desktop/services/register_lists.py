@@ -1,17 +1,26 @@
 """The register's lists: which households and people to show (filtered and ordered), and light
-row snapshots for one page of them at a time."""
+row snapshots for one page of them at a time. A grid worker's lists hold their village groups only
+(``permissions.group_scope``)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..storage import register as reg
 from ..storage.register import ListFilter
+from . import permissions
 from .workspace import Workspace
 
 __all__ = ["ListFilter", "household_ids", "household_rows", "person_ids", "person_rows", "counts"]
 
 
+def _scoped(ws: Workspace, where: ListFilter) -> ListFilter:
+    scope = permissions.group_scope(ws)
+    return where if scope is None else dataclasses.replace(where, groups=tuple(sorted(scope)))
+
+
 def household_ids(ws: Workspace, where: ListFilter) -> list[str]:
-    return reg.household_ids(ws.db, where)
+    return reg.household_ids(ws.db, _scoped(ws, where))
 
 
 def household_rows(ws: Workspace, ids: list[str]) -> dict[str, dict]:
@@ -19,7 +28,7 @@ def household_rows(ws: Workspace, ids: list[str]) -> dict[str, dict]:
 
 
 def person_ids(ws: Workspace, where: ListFilter) -> list[str]:
-    return reg.person_ids(ws.db, where, ws.today())
+    return reg.person_ids(ws.db, _scoped(ws, where), ws.today())
 
 
 def person_rows(ws: Workspace, ids: list[str]) -> dict[str, dict]:

@@ -15,7 +15,7 @@ from ..core.dates import age_range, is_minor
 from ..core.id_numbers import IdCheck, check_id_number
 from ..core.validation import Problem, birth_of, validate
 from ..storage import register as reg
-from . import audit
+from . import audit, permissions
 from .workspace import Workspace
 
 
@@ -127,8 +127,10 @@ def person_view(ws: Workspace, person_id: str) -> PersonView:
 
 
 def show_household(ws: Workspace, household_id: str, *, where: str = "register") -> HouseholdView:
-    """``household_view`` for showing to the user: the view is recorded in the audit log."""
+    """``household_view`` for showing to the user: the view is recorded in the audit log. A grid
+    worker is shown the households of their village groups only."""
     view = household_view(ws, household_id)
+    permissions.require_household(ws, view.household)
     audit.viewed(ws, "household", household_id, where=where)
     return view
 
@@ -136,13 +138,23 @@ def show_household(ws: Workspace, household_id: str, *, where: str = "register")
 def show_person(ws: Workspace, person_id: str, *, where: str = "register") -> PersonView:
     """``person_view`` for showing to the user: the view is recorded in the audit log."""
     view = person_view(ws, person_id)
+    if permissions.group_scope(ws) is not None:
+        permissions.require_household(ws, view.household)
     audit.viewed(ws, "person", person_id, where=where)
     return view
 
 
 def open_record(ws: Workspace, entity: str, record_id: str):
-    """A register record opened in its dialog (``None`` if it does not exist); recorded as a view."""
+    """A register record opened in its dialog (``None`` if it does not exist); recorded as a view.
+    Restricted records only for the roles allowed; a grid worker's households and people only in
+    their groups."""
+    permissions.require_entity(ws, entity)
     record = find(ws, entity, record_id)
+    if record is not None and permissions.group_scope(ws) is not None:
+        if isinstance(record, records.Household):
+            permissions.require_household(ws, record)
+        elif isinstance(record, records.Person):
+            permissions.require_household(ws, find(ws, "household", record.household_id))
     if record is not None:
         audit.viewed(ws, entity, record_id, where="dialog")
     return record
@@ -163,10 +175,20 @@ def people(ws: Workspace, ids: list[str]) -> dict[str, records.Person]:
 
 
 def search(ws: Workspace, query: str, limit: int = 200) -> list[str]:
-    """Ids of people matching a query (names in any script, pinyin, variants, ID number, house name)."""
+    """Ids of people matching a query (names in any script, pinyin, variants, ID number, house name);
+    a grid worker's only in their village groups."""
     from ..storage.search import search_people
 
-    return search_people(ws.db, query, ws.variants, limit=limit)
+    found = search_people(ws.db, query, ws.variants, limit=limit)
+    scope = permissions.group_scope(ws)
+    if scope is None or not found:
+        return found
+    marks = ", ".join("?" for _ in found)
+    groups = dict(ws.db.execute(
+        f"SELECT p.id, h.group_code FROM person p JOIN household h ON h.id = p.household_id WHERE p.id IN ({marks})",
+        found,
+    ).fetchall())
+    return [person_id for person_id in found if groups.get(person_id) in scope]
 
 
 def node_unit(ws: Workspace) -> str:

@@ -20,7 +20,7 @@ from ..storage import nodes
 from ..storage import register as reg
 from ..storage import visits as store
 from ..storage.database import write_transaction
-from . import audit
+from . import audit, permissions
 from . import flags as flag_service
 from .changes import Changes
 from .register_views import household_view
@@ -55,8 +55,9 @@ def _visitor_name(ws: Workspace) -> str:
 
 def start_visit(ws: Workspace, household_id: str) -> Visit:
     """A new draft for the household: the minors listed as seen, now as the time, this user as
-    visitor. Saved at once."""
+    visitor. Saved at once. A grid worker visits the households of their village groups only."""
     view = household_view(ws, household_id)
+    permissions.require_household(ws, view.household)
     now = _iso(_now())
     visit = Visit(
         id=new_id(),

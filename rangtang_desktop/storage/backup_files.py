@@ -4,7 +4,9 @@ A file is written under a hidden temporary name in its target folder, ``fsync``e
 final name with ``os.replace`` and the folder ``fsync``ed where the system allows it (not on
 Windows); a copy to a USB stick is then read back (from the stick, not the cache, where
 ``posix_fadvise`` allows) and compared by SHA-256. Any failure removes the temporary file: a full
-disk or a stick pulled out leaves the old files and no partial one.
+disk or a stick pulled out leaves the old files and no partial one. A temporary file that a killed
+process (a power cut) could not remove is removed later by ``remove_stale``, once it is old enough
+not to belong to a write still going on.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from ..core.errors import RangtangError
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _CHUNK = 1024 * 1024
 _TEMP_SUFFIX = ".tmp"
+STALE_AFTER = 600.0  # seconds: a temporary file not written to for this long was left by a killed process
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _WIN_DISK_FULL = {112, 39}
 
@@ -99,6 +104,28 @@ def sync_folder(folder: Path) -> None:
         pass  # some file systems refuse fsync on folders
     finally:
         os.close(fd)
+
+
+def remove_stale(folder: Path, pattern: re.Pattern[str], *, older_than: float = STALE_AFTER) -> int:
+    """Remove the temporary files a killed process (a power cut) left in ``folder``: those whose
+    name matches ``pattern`` and that have not been written to for ``older_than`` seconds (a copy
+    another process is writing right now is younger). Returns how many were removed."""
+    removed = 0
+    try:
+        candidates = [p for p in folder.iterdir() if pattern.match(p.name)]
+    except OSError:
+        return 0
+    limit = time.time() - older_than
+    for path in candidates:
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError as error:
+            log.warning("could not remove a stale temporary file: %s", type(error).__name__)
+    if removed:
+        log.info("removed %d temporary files left by an interrupted write", removed)
+    return removed
 
 
 def temp_path(folder: Path, name: str) -> Path:

@@ -27,7 +27,8 @@ class ScopeHousehold:
 
 
 def households_in_scope(
-    db: sqlite_utils.Database, year: int, month: int, *, village_code: str = "", group_code: str = "", worker: str = ""
+    db: sqlite_utils.Database, year: int, month: int, *, village_code: str = "", group_code: str = "", worker: str = "",
+    groups: tuple[str, ...] | frozenset[str] | None = None,
 ) -> list[ScopeHousehold]:
     """Households (not deleted) with at least one live member (not deleted, not merged, alive)
     who is a minor at some time in the month: an estimated birth date on or before its last day
@@ -38,7 +39,7 @@ def households_in_scope(
     rather than every minor of the county by birth date: ~3 ms instead of ~50 ms for a village,
     and faster county-wide too."""
     first, last = month_bounds(year, month)
-    clauses, params = place_clauses(village_code, group_code, worker)
+    clauses, params = place_clauses(village_code, group_code, worker, groups=groups)
     place = "".join(f" AND {c}" for c in clauses)
     sql = f"""
         SELECT h.id, h.household_number, h.village_code, h.group_code, h.house_name_zh, h.house_name_bo,

@@ -608,6 +608,27 @@ def m006_audit(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m007_users(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Named users (issue 7 part 2): a user can be switched off (kept as the author of their
+        -- changes, never deleted); on a plain database the login password is checked against an
+        -- scrypt verifier here (an encrypted database keeps each user's password as a key slot in its
+        -- keys file instead, and leaves this empty).
+        ALTER TABLE user ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE user ADD COLUMN password_verifier TEXT NOT NULL DEFAULT '';
+
+        -- The village groups (15-digit group codes) a grid worker looks after.
+        CREATE TABLE user_group (
+            user_id TEXT NOT NULL REFERENCES user(user_id),
+            unit_code TEXT NOT NULL,
+            PRIMARY KEY (user_id, unit_code)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

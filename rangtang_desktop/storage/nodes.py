@@ -80,3 +80,30 @@ def self_signing_private(db: sqlite_utils.Database) -> bytes:
     if row is None or not row[0]:
         raise LookupError("this database has no signing key")
     return bytes(row[0])
+
+
+# -- login (issue 7 part 2; the rules are ``services.users`` and ``services.permissions``) ---------
+
+
+def user_row(db: sqlite_utils.Database, user_id: str) -> dict | None:
+    """The user's row (with ``active``, ``password_verifier`` and ``home_node``), or ``None``."""
+    rows = list(db.query("SELECT * FROM user WHERE user_id = ?", [user_id]))
+    return rows[0] if rows else None
+
+
+def set_user_active(db: sqlite_utils.Database, user_id: str, active: bool) -> None:
+    db.execute("UPDATE user SET active = ? WHERE user_id = ?", [1 if active else 0, user_id])
+
+
+def set_password_verifier(db: sqlite_utils.Database, user_id: str, verifier: str) -> None:
+    db.execute("UPDATE user SET password_verifier = ? WHERE user_id = ?", [verifier, user_id])
+
+
+def user_groups(db: sqlite_utils.Database, user_id: str) -> list[str]:
+    return [r[0] for r in db.execute("SELECT unit_code FROM user_group WHERE user_id = ? ORDER BY unit_code", [user_id])]
+
+
+def set_user_groups(db: sqlite_utils.Database, user_id: str, group_codes: list[str]) -> None:
+    db.execute("DELETE FROM user_group WHERE user_id = ?", [user_id])
+    for code in sorted(set(group_codes)):
+        db.execute("INSERT INTO user_group (user_id, unit_code) VALUES (?, ?)", [user_id, code])

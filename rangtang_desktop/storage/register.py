@@ -98,13 +98,21 @@ class ListFilter:
     village_code: str = ""
     group_code: str = ""
     children_only: bool = False
+    groups: tuple[str, ...] | None = None  # only these village groups (a grid worker's); None: any
 
 
-def place_clauses(village_code: str = "", group_code: str = "", worker: str = "") -> tuple[list[str], list]:
+def place_clauses(
+    village_code: str = "", group_code: str = "", worker: str = "", *, groups: tuple[str, ...] | frozenset[str] | None = None,
+) -> tuple[list[str], list]:
     """Conditions on ``household h``: a village code, or a township (or county) code standing for
-    every village whose code starts with it; a village group; the assigned visitor."""
+    every village whose code starts with it; a village group; the assigned visitor; ``groups``: only
+    households of these village groups (``services.permissions.group_scope``; ``None``: any)."""
     clauses: list[str] = []
     params: list = []
+    if groups is not None:
+        codes = sorted(groups)
+        clauses.append(f"h.group_code IN ({', '.join('?' for _ in codes)})" if codes else "0")
+        params += codes
     if village_code:
         clauses.append("h.village_code >= ? AND h.village_code < ?")
         params += [village_code, village_code + "\uffff"]
@@ -118,7 +126,7 @@ def place_clauses(village_code: str = "", group_code: str = "", worker: str = ""
 
 
 def household_ids(db: sqlite_utils.Database, where: ListFilter) -> list[str]:
-    clauses, params = place_clauses(where.village_code, where.group_code)
+    clauses, params = place_clauses(where.village_code, where.group_code, groups=where.groups)
     clauses.append("h.deleted = 0")
     sql = (
         f"SELECT h.id FROM household h WHERE {' AND '.join(clauses)} "
@@ -144,7 +152,7 @@ def household_rows(db: sqlite_utils.Database, ids: list[str], today: date) -> di
 
 
 def person_ids(db: sqlite_utils.Database, where: ListFilter, today: date) -> list[str]:
-    clauses, params = place_clauses(where.village_code, where.group_code)
+    clauses, params = place_clauses(where.village_code, where.group_code, groups=where.groups)
     clauses.append(LIVE_PERSON)
     if where.children_only:
         clauses.append(MINOR)

@@ -11,7 +11,9 @@ database to grow); the open database is copied in one backup step (a consistent 
 commit; writers on other connections are not blocked in WAL mode) into a hidden temporary file in the
 target folder; the copy is switched to a rollback journal, labelled, checked with
 ``PRAGMA integrity_check`` and closed; the file is ``fsync``ed, renamed over its final name and the
-folder ``fsync``ed. Any failure removes the temporary file and leaves every earlier snapshot as it was.
+folder ``fsync``ed. Any failure removes the temporary file and leaves every earlier snapshot as it was;
+the temporary files of a snapshot whose process was killed are removed by a later snapshot
+(``backup_files.remove_stale``: once ten minutes old).
 
 The label is a JSON row ``snapshot`` in the copy's ``meta`` table: node id, role, unit (village or
 township code), schema version and migration names, when and why it was taken. It travels with the
@@ -52,6 +54,7 @@ from .backup_files import (
     copy_into,
     megabytes,
     remove_quietly,
+    remove_stale,
     sync_file,
     sync_folder,
     temp_path,
@@ -306,6 +309,15 @@ def _ensure_room(folder: Path, needed: int) -> None:
         raise BackupDiskFull(folder=str(folder), needed=megabytes(needed + _RESERVE))
 
 
+def _temp_pattern(stem: str) -> re.Pattern[str]:
+    """The temporary files of this database's snapshots (and of the keys files beside them), with
+    the journal SQLite may have left beside one."""
+    return re.compile(
+        rf"^\.{re.escape(stem)}\.\d{{8}}-\d{{6}}-\d{{3}}\.[a-z][a-z0-9-]*{re.escape(SUFFIX)}(\.keys\.json)?"
+        r"\.[0-9a-f]{8}\.tmp(-journal|-wal|-shm)?$"
+    )
+
+
 def _side_files(path: Path) -> tuple[Path, ...]:
     return tuple(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))
 
@@ -328,6 +340,7 @@ def take_snapshot(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise write_error(error, folder, size) from error
+    remove_stale(folder, _temp_pattern(db_path.stem))
     _ensure_room(folder, size)
     created = (now or datetime.now(UTC)).astimezone(UTC)
     created = created.replace(microsecond=created.microsecond // 1000 * 1000)  # the name holds milliseconds

@@ -17,10 +17,13 @@ from ..core.errors import RangtangError
 from ..i18n import _, current_language, set_language
 from ..i18n.formatting import set_tibetan_digits
 from ..paths import default_database
-from ..services import audit, backups, restore, unlock
+from ..services import audit, backups, restore, unlock, users
 from ..services.workspace import Workspace, open_workspace
+from ..storage import nodes
 from .blocking import run_with_progress
 from .dialogs.damaged_database import check_at_startup
+from .dialogs.first_run import run_first_run
+from .dialogs.login_dialog import ask_for_login
 from .dialogs.unlock_dialog import ask_for_key
 from .env import UiEnv
 from .errors import show_error
@@ -124,7 +127,7 @@ class Controller(QObject):
     def restore_backup(self, backup: Path) -> restore.RestoreResult | None:
         """Close the database, restore the (checked, confirmed) backup over it, reopen it and rebuild
         the window. A refused restore leaves the database as it was and reopens it all the same."""
-        path, key = Path(self.ws.path), self.ws.key
+        path, key, user_id = Path(self.ws.path), self.ws.key, self.ws.user_id
         area, geometry = self.window.current_area(), self.window.geometry()
         old = self.window
         old.hide()  # nothing may read the database while it is replaced
@@ -145,6 +148,8 @@ class Controller(QObject):
             show_error(None, error)
             self.app.exit(2)
             return None
+        if nodes.user_row(ws.db, user_id) is not None:
+            ws.user_id = user_id  # the same user goes on (and stays the author of what they change)
         if result is not None:
             restore.record_restore(ws, result)
         self._attach(ws)
@@ -176,16 +181,27 @@ def run_gui(db_path: Path | None = None) -> int:
     app = prepare_application()
     path = Path(db_path) if db_path else default_database()
     try:
-        if db_path is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        key = None
-        if unlock.is_encrypted(path):  # its password first (Cancel closes the program cleanly)
-            key = ask_for_key(path)
-            if key is None:
-                return 0
-        if not check_at_startup(path, key=key):  # damaged: restored from its newest good backup, or not opened
-            return 2
-        ws = open_workspace(path, create=db_path is None, key=key)
+        if db_path is None and not path.exists():  # this computer's first start: the wizard makes its database
+            ws = run_first_run(path, path.parent)  # (or opens the demo beside it)
+            if ws is None:
+                return 0  # cancelled: nothing was created
+        else:
+            key, login = None, None
+            if users.needs_login(path):  # who is there: their name and password (Cancel closes cleanly)
+                login = ask_for_login(path)
+                if login is None:
+                    return 0
+                key = login.key
+            elif unlock.is_encrypted(path):  # its password first (Cancel closes the program cleanly)
+                key = ask_for_key(path)
+                if key is None:
+                    return 0
+            if not check_at_startup(path, key=key):  # damaged: restored from its newest good backup, or not opened
+                return 2
+            ws = open_workspace(path, key=key)
+            if login is not None:
+                ws.user_id = login.user.user_id  # every change from now on carries this user's name
+                users.logged_in(ws)
         audit.opened(ws)  # the audit log's "open" (a "login" once users log in)
     except RangtangError as error:
         show_error(None, error)

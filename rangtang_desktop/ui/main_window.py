@@ -34,6 +34,7 @@ from .pages.printing_page import PrintingPage
 from .pages.register_page import RegisterPage
 from .pages.settings_page import SettingsPage
 from .pages.visits_page import VisitsPage
+from .session_lock import SessionGuard
 
 AREAS = (
     ("dashboard", N_("Dashboard"), N_("This month's visit coverage, households at risk and what needs doing.")),
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         self._update_counts(Changes(register=True))
         self._update_prompt(Changes(flags=True))
         env.runner.busy_changed.connect(self._busy)
+        self.session = SessionGuard(self, env)  # the user, switching and locking
+        self.changes.connect(self.session.on_changes)
         self.show_area("dashboard")
         self.resize(1280, 760)
 

@@ -42,6 +42,7 @@ class _Worker(QObject):
         try:
             if self._ws is None:
                 self._ws = self._main.for_thread()
+            self._ws.user_id = self._main.user_id  # the user logged in now (a switch changes it): the author
             result = task.fn(self._ws, *task.args, **task.kwargs)
         except BaseException as exc:  # handed to the UI thread, which shows it
             self.finished.emit(task, None, exc)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QTranslator
 from ..i18n import N_, translator
 
 # The Qt strings users meet in this program (context QPlatformTheme, QLineEdit, QWidgetTextControl,
-# QMessageBox, and Qt's own file dialog — QFileDialog, QFileSystemModel — which Linux uses where
+# QMessageBox, QWizard, and Qt's own file dialog — QFileDialog, QFileSystemModel — which Linux uses where
 # there is no native one). Marked here so they are extracted into the catalogs.
 QT_STRINGS = (
     N_("OK"), N_("Save"), N_("Open"), N_("&Yes"), N_("&No"), N_("Abort"), N_("Retry"), N_("Ignore"),
@@ -25,6 +25,8 @@ QT_STRINGS = (
     N_("%1\nFile not found.\nPlease verify the correct file name was given."),
     N_("%1\nDirectory not found.\nPlease verify the correct directory name was given."),
     N_("Are you sure you want to delete '%1'?"),
+    # QWizard (the first-run wizard sets its buttons from our catalog too; these cover Qt's defaults)
+    N_("< &Back"), N_("&Next >"), N_("&Finish"), N_("&Help"), N_("Commit"),
 )
 
 

@@ -37,7 +37,7 @@ def send(src, dst):
 def other_laptop(tmp_path):
     ws = open_workspace(tmp_path / "other.sqlite3", create=True)
     with write_transaction(ws.db):
-        nodes.update_user(ws.db, ws.user_id, "卓玛", "grid_worker")
+        nodes.update_user(ws.db, ws.user_id, "卓玛", "child_director")  # a grid worker would see only their groups
     yield ws
     ws.close()
 

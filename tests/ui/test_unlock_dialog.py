@@ -126,13 +126,14 @@ def test_missing_keys_file_is_said_in_the_window(qtbot, encrypted_db):
 
 
 def test_start_up_asks_for_the_password_and_cancel_exits_cleanly(qtbot, encrypted_db):
-    """run_gui on an encrypted database shows the password window first; Cancel ends the program with exit code 0 and opens nothing."""
+    """run_gui on an encrypted database shows the password (login) window first; Cancel ends the program with exit code 0 and opens nothing."""
     from rangtang_desktop.ui.app import run_gui
+    from rangtang_desktop.ui.dialogs.login_dialog import LoginDialog
 
     seen = []
 
     def cancel_when_shown():
-        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, UnlockDialog) and w.isVisible()]
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, (UnlockDialog, LoginDialog)) and w.isVisible()]
         if not found:
             QTimer.singleShot(20, cancel_when_shown)
             return

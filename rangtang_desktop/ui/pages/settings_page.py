@@ -31,6 +31,7 @@ from ..widgets.audit_box import AuditBox
 from ..widgets.backups_box import BackupsBox
 from ..widgets.county_settings_box import CountySettingsBox
 from ..widgets.place_filter import in_scroll_area
+from ..widgets.users_box import UsersBox
 from ..widgets.visitors_box import VisitorsBox
 
 
@@ -77,6 +78,8 @@ class SettingsPage(QWidget):
         layout.addWidget(language_box)
         layout.addWidget(CountySettingsBox(env))
         layout.addWidget(VisitorsBox(env))
+        self.users = UsersBox(env)
+        layout.addWidget(self.users)
         layout.addWidget(node_box)
         layout.addWidget(units_box)
         self.backups = BackupsBox(env)
@@ -137,5 +140,6 @@ class SettingsPage(QWidget):
         QMessageBox.information(self, _("Townships and villages"), _("{count} units loaded.").format(count=format_number(count)))
 
     def on_changes(self, changes: Changes) -> None:
+        self.users.on_changes(changes)
         if changes.units:
             self._fill_units()
