@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..core.msg import N_
 from ..i18n import _
 from ..i18n.formatting import format_number
-from ..services import exchange, flags, register_lists
+from ..services import exchange, flags, permissions, register_lists
 from ..services.changes import Changes
 from ..services.node import node_info
 from .env import UiEnv
@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
             self.nav.item(self.nav.count() - 1).setToolTip(_(description))
             self.changes.connect(page.on_changes)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.changes.connect(lambda changes: self.show_what_is_allowed() if changes else None)
+        self.show_what_is_allowed()
         self.nav.currentRowChanged.connect(lambda row: self._update_prompt(Changes(flags=True)))
         self.report_prompt = QPushButton()
         self.report_prompt.setObjectName("report_prompt")
@@ -179,6 +181,15 @@ class MainWindow(QMainWindow):
         counted off the UI thread (a township counts each village's share of the register)."""
         if changes:
             self.env.runner.run(exchange.unsent_count, on_done=self._show_unsent, on_error=self._unsent_failed)
+
+    def show_what_is_allowed(self) -> None:
+        """The Exchange area only for the roles that exchange (``services.permissions``); a grid
+        worker who was looking at it is taken to the dashboard."""
+        index = list(self.pages).index("exchange")
+        allowed = permissions.allowed(self.env.ws, "exchange")
+        self.nav.item(index).setHidden(not allowed)
+        if not allowed and self.nav.currentRow() == index:
+            self.show_area("dashboard")
 
     def _unsent_failed(self, error: BaseException) -> None:
         log.warning("could not count the changes not yet sent: %s", type(error).__name__)

@@ -107,3 +107,20 @@ def test_the_users_box_is_for_directors_only(qtbot, qapp, village, monkeypatch):
         monkeypatch.setattr(LoginDialog, "exec", lambda d: (choose(d, worker.user_id, "worker-1"), d.result())[1])
         ctl.window.session.switch_button.click()
         assert box.isHidden()
+
+
+def test_a_grid_worker_is_not_shown_what_the_role_may_not_use(qtbot, qapp, village, monkeypatch):
+    """After switching to a grid worker, the Exchange area and the settings groups for county
+    settings, visitors, backups and the audit log are hidden, and the window leaves the Exchange area."""
+    ws, worker = village
+    with window_on(qapp, ws, "bo") as ctl:
+        window = ctl.window
+        exchange_item = window.nav.item(list(window.pages).index("exchange"))
+        settings = window.pages["settings"]
+        groups = (settings.county, settings.visitors, settings.backups, settings.audit)
+        window.show_area("exchange")
+        assert not exchange_item.isHidden() and not any(g.isHidden() for g in groups)
+        monkeypatch.setattr(LoginDialog, "exec", lambda d: (choose(d, worker.user_id, "worker-1"), d.result())[1])
+        window.session.switch_button.click()
+        assert exchange_item.isHidden() and all(g.isHidden() for g in groups)
+        assert window.current_area() == "dashboard"

@@ -21,6 +21,7 @@ from ... import settings
 from ...core import vocab
 from ...i18n import LANGUAGE_NAMES, _, current_language
 from ...i18n.formatting import format_number, set_tibetan_digits, tibetan_digits_enabled
+from ...services import permissions
 from ...services import units as unit_service
 from ...services.changes import Changes
 from ...services.node import node_info
@@ -76,8 +77,10 @@ class SettingsPage(QWidget):
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addWidget(language_box)
-        layout.addWidget(CountySettingsBox(env))
-        layout.addWidget(VisitorsBox(env))
+        self.county = CountySettingsBox(env)
+        layout.addWidget(self.county)
+        self.visitors = VisitorsBox(env)
+        layout.addWidget(self.visitors)
         self.users = UsersBox(env)
         layout.addWidget(self.users)
         layout.addWidget(node_box)
@@ -88,6 +91,16 @@ class SettingsPage(QWidget):
         layout.addWidget(self.audit)
         layout.addStretch(1)
         in_scroll_area(self, inner)
+        self.show_what_is_allowed()
+
+    def show_what_is_allowed(self) -> None:
+        """Hide the groups the logged-in user's role may not use (``services.permissions``; the
+        services refuse those actions anyway)."""
+        ws = self.env.ws
+        self.county.setVisible(permissions.allowed(ws, "county_settings"))
+        self.visitors.setVisible(permissions.allowed(ws, "manage_users"))
+        self.backups.setVisible(permissions.allowed(ws, "backups"))
+        self.audit.setVisible(permissions.allowed(ws, "audit_log"))
 
     def _language_activated(self) -> None:
         lang = self.language.currentData()
@@ -141,5 +154,7 @@ class SettingsPage(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         self.users.on_changes(changes)
+        if changes:
+            self.show_what_is_allowed()
         if changes.units:
             self._fill_units()
