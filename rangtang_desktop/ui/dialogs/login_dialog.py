@@ -37,7 +37,12 @@ TICK_MS = 250
 
 class LoginPanel(QWidget):
     """A user list (or one fixed user) and a password; ``check(user_id, password)`` is tried on
-    "Log in" and ``done`` is called with its result."""
+    "Log in" and ``done`` is called with its result. The password window of an encrypted database
+    without users is this panel with one hidden choice (``unlock_dialog``).
+
+    From the second wrong password in a row the next try waits (2, 4, 8 … seconds, at most a
+    minute: ``services.unlock.Backoff``); after ten the panel stops asking. An error a password
+    cannot mend (no keys file, a damaged one) stops it too when there is no other user to choose."""
 
     def __init__(
         self, choices: list[tuple[str, str]], check: Callable[[str, str], Any], done: Callable[[Any], None],
@@ -62,6 +67,9 @@ class LoginPanel(QWidget):
         self.message.setObjectName("login_message")
         self.message.setWordWrap(True)
         self.message.hide()
+        self.wait = QLabel()
+        self.wait.setObjectName("login_wait")
+        self.wait.hide()
         self.ok = QPushButton(button or _("Log in"))
         self.ok.setObjectName("login_ok")
         self.ok.setDefault(True)
@@ -74,6 +82,7 @@ class LoginPanel(QWidget):
         layout.addWidget(self.user)
         layout.addWidget(self.password)
         layout.addWidget(self.message)
+        layout.addWidget(self.wait)
         layout.addWidget(self.ok)
 
     def user_id(self) -> str:
@@ -89,41 +98,58 @@ class LoginPanel(QWidget):
         try:
             result = self.check(self.user_id(), password)
         except WrongPassword as error:
-            self.password.clear()
-            self.backoff.failed()
-            if self.backoff.exhausted:
-                self.message.setText(_("Too many wrong passwords. Try again later. Nothing has been changed."))
-                self.message.show()
-                self.password.setEnabled(False)
-                self.ok.setEnabled(False)
-                return
-            self._show(error)
-            self.tick()
-            if self.backoff.wait_left() > 0:
-                self.timer.start()
+            self._wrong(error)
             return
         except RangtangError as error:
             self.password.clear()
             self._show(error)
+            if self.user.count() <= 1:  # a password cannot mend it, and there is nobody else to choose
+                self._stop()
             return
         self.password.clear()
         self.message.hide()
         self.backoff = unlock.Backoff(self.backoff._clock)
         self.done(result)
 
+    def _wrong(self, error: WrongPassword) -> None:
+        self.password.clear()
+        self.backoff.failed()
+        if self.backoff.exhausted:
+            self.message.setText(
+                _("Too many wrong passwords. Close the program and try again later, or ask the township to give the "
+                  "database a new password. Nothing has been changed.")
+            )
+            self.message.show()
+            self._stop()
+            return
+        self._show(error)
+        self.tick()
+        if self.backoff.wait_left() > 0:
+            self.timer.start()
+
+    def _stop(self) -> None:
+        self.password.setEnabled(False)
+        self.ok.setEnabled(False)
+        self.wait.hide()
+        self.timer.stop()
+
     def _show(self, error: RangtangError) -> None:
         self.message.setText(render(error.headline_message()) + "\n" + render(error.advice_message()))
         self.message.show()
 
     def tick(self) -> None:
+        """Show the seconds left before the next try; allow it when they are over."""
+        if self.backoff.exhausted:
+            return
         left = self.backoff.wait_left()
-        waiting = left > 0 and not self.backoff.exhausted
+        waiting = left > 0
         self.password.setEnabled(not waiting)
         self.ok.setEnabled(not waiting)
         if waiting:
-            self.message.setText(_("Wait {seconds} seconds before the next try.").format(seconds=math.ceil(left)))
-            self.message.show()
+            self.wait.setText(_("Wait {seconds} seconds before the next try.").format(seconds=math.ceil(left)))
+            self.wait.show()
         else:
+            self.wait.hide()
             self.timer.stop()
             self.password.setFocus()
 
