@@ -136,6 +136,16 @@ class LoginPanel(QWidget):
     def _show(self, error: RangtangError) -> None:
         self.message.setText(render(error.headline_message()) + "\n" + render(error.advice_message()))
         self.message.show()
+        self._grow()
+
+    def _grow(self) -> None:
+        """Make the window tall enough for the wrapped message (a window does not grow by itself,
+        and the lines were cut)."""
+        window = self.window()
+        window.layout().activate()
+        needed = window.layout().totalHeightForWidth(window.width()) if window.layout() else -1
+        if needed > window.height():
+            window.resize(window.width(), needed)
 
     def tick(self) -> None:
         """Show the seconds left before the next try; allow it when they are over."""
@@ -148,6 +158,7 @@ class LoginPanel(QWidget):
         if waiting:
             self.wait.setText(_("Wait {seconds} seconds before the next try.").format(seconds=math.ceil(left)))
             self.wait.show()
+            self._grow()
         else:
             self.wait.hide()
             self.timer.stop()
